@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+
+/** An article ready to store: what an importer produced, plus where it came from. */
+export interface ArticleInput {
+  title: string;
+  source: string | null;
+  author: string | null;
+  attribution: string | null;
+  url: string | null;
+  publishedAt: number | null;
+  lead: string;
+  html: string;
+  text: string;
+  figures: ReadonlyArray<{ src: string; alt: string; caption: string; imageHash?: string | null }>;
+  guid?: string | null;
+  origin?: string | null;
+  savedAt?: number;
+}
+
+export type SaveResult = { status: 'imported'; id: number } | { status: 'duplicate'; id: number };
+
+export interface FigureRow {
+  position: number;
+  src: string;
+  alt: string;
+  caption: string;
+  imageHash: string | null;
+  width: number | null;
+  height: number | null;
+  mime: string | null;
+}
+
+export interface ArticleDetail {
+  id: number;
+  title: string;
+  source: string | null;
+  sourceId: number | null;
+  author: string | null;
+  attribution: string | null;
+  url: string | null;
+  origin: string | null;
+  publishedAt: number | null;
+  savedAt: number;
+  lead: string;
+  html: string;
+  text: string;
+  wordCount: number;
+  isRead: boolean;
+  isStarred: boolean;
+  figures: FigureRow[];
+}
+
+export interface ArticleSummary {
+  id: number;
+  title: string;
+  source: string | null;
+  sourceId: number | null;
+  author: string | null;
+  publishedAt: number | null;
+  savedAt: number;
+  sortAt: number;
+  lead: string;
+  isRead: boolean;
+  isStarred: boolean;
+  /** The stored image of the first figure that has one, for the list's thumbnail. */
+  thumbnail: string | null;
+}
+
+export interface ListQuery {
+  filter?: 'all' | 'unread' | 'starred';
+  sourceId?: number;
+  limit?: number;
+  /** Keyset cursor: the last row of the previous page. */
+  after?: { sortAt: number; id: number };
+}
+
+/** The hash that says "same article" when there is no URL: title and body, case and spacing ignored. */
+export function contentHash(title: string, text: string): string {
+  const norm = (s: string) => s.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  return createHash('sha256').update(norm(title)).update('\u0000').update(norm(text)).digest('hex');
+}
+
+function countWords(text: string): number {
+  const m = text.match(/\S+/g);
+  return m ? m.length : 0;
+}
+
+const statements = new WeakMap<Database, ReturnType<typeof prepare>>();
+
+function prepare(db: Database) {
+  return {
+    byUrl: db.prepare<[string], { id: number }>('SELECT id FROM articles WHERE url = ?'),
+    byHash: db.prepare<[string], { id: number }>('SELECT id FROM articles WHERE content_hash = ?'),
+    sourceId: db.prepare<[string], { id: number }>(`SELECT id FROM sources WHERE kind = 'site' AND name = ?`),
+    insertSource: db.prepare(`INSERT INTO sources (kind, name, created_at) VALUES ('site', ?, ?)`),
+    insertArticle: db.prepare(`
+      INSERT INTO articles (source_id, title, source, author, attribution, url, guid, content_hash, origin,
+                            published_at, saved_at, sort_at, lead, html, text, captions, word_count)
+      VALUES (@sourceId, @title, @source, @author, @attribution, @url, @guid, @contentHash, @origin,
+              @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount)`),
+    insertFigure: db.prepare(`
+      INSERT INTO figures (article_id, position, src, alt, caption, image_hash) VALUES (?, ?, ?, ?, ?, ?)`),
+  };
+}
+
+function stmts(db: Database) {
+  let s = statements.get(db);
+  if (!s) {
+    s = prepare(db);
+    statements.set(db, s);
+  }
+  return s;
+}
+
+/**
+ * Stores one article with its figures in one transaction: either all of it is saved or none.
+ * A second save of the same article (same canonical URL, or same title and text) keeps the first.
+ */
+export function saveArticle(db: Database, input: ArticleInput): SaveResult {
+  const s = stmts(db);
+  const hash = contentHash(input.title, input.text);
+  return db.transaction((): SaveResult => {
+    const existing = (input.url ? s.byUrl.get(input.url) : undefined) ?? s.byHash.get(hash);
+    if (existing) return { status: 'duplicate', id: existing.id };
+
+    const savedAt = input.savedAt ?? Date.now();
+    let sourceId: number | null = null;
+    if (input.source) {
+      sourceId =
+        s.sourceId.get(input.source)?.id ?? Number(s.insertSource.run(input.source, savedAt).lastInsertRowid);
+    }
+    const info = s.insertArticle.run({
+      sourceId,
+      title: input.title,
+      source: input.source,
+      author: input.author,
+      attribution: input.attribution,
+      url: input.url,
+      guid: input.guid ?? null,
+      contentHash: hash,
+      origin: input.origin ?? null,
+      publishedAt: input.publishedAt,
+      savedAt,
+      sortAt: input.publishedAt ?? savedAt,
+      lead: input.lead,
+      html: input.html,
+      text: input.text,
+      captions: input.figures.map((f) => f.caption).filter(Boolean).join('\n'),
+      wordCount: countWords(input.lead) + countWords(input.text),
+    });
+    const id = Number(info.lastInsertRowid);
+    input.figures.forEach((f, i) => s.insertFigure.run(id, i, f.src, f.alt, f.caption, f.imageHash ?? null));
+    return { status: 'imported', id };
+  }).immediate();
+}
+
+interface ArticleRow {
+  id: number;
+  title: string;
+  source: string | null;
+  source_id: number | null;
+  author: string | null;
+  attribution: string | null;
+  url: string | null;
+  origin: string | null;
+  published_at: number | null;
+  saved_at: number;
+  lead: string;
+  html: string;
+  text: string;
+  word_count: number;
+  is_read: number;
+  is_starred: number;
+}
+
+export function getArticle(db: Database, id: number): ArticleDetail | null {
+  const row = db
+    .prepare<[number], ArticleRow>(
+      `SELECT id, title, source, source_id, author, attribution, url, origin, published_at, saved_at,
+              lead, html, text, word_count, is_read, is_starred
+       FROM articles WHERE id = ?`,
+    )
+    .get(id);
+  if (!row) return null;
+  const figures = db
+    .prepare<[number], FigureRow>(
+      `SELECT f.position, f.src, f.alt, f.caption, f.image_hash AS imageHash,
+              i.width, i.height, i.mime
+       FROM figures f LEFT JOIN images i ON i.hash = f.image_hash
+       WHERE f.article_id = ? ORDER BY f.position`,
+    )
+    .all(id);
+  return {
+    id: row.id,
+    title: row.title,
+    source: row.source,
+    sourceId: row.source_id,
+    author: row.author,
+    attribution: row.attribution,
+    url: row.url,
+    origin: row.origin,
+    publishedAt: row.published_at,
+    savedAt: row.saved_at,
+    lead: row.lead,
+    html: row.html,
+    text: row.text,
+    wordCount: row.word_count,
+    isRead: row.is_read === 1,
+    isStarred: row.is_starred === 1,
+    figures,
+  };
+}
+
+/**
+ * One page of the article list, newest first, paged by key (sort time, id) rather than OFFSET so
+ * that page 1,000 costs what page 1 costs.
+ */
+export function listArticles(db: Database, q: ListQuery = {}): ArticleSummary[] {
+  const where: string[] = [];
+  const params: Record<string, number> = { limit: Math.max(1, Math.min(q.limit ?? 50, 1000)) };
+  if (q.filter === 'unread') where.push('a.is_read = 0');
+  if (q.filter === 'starred') where.push('a.is_starred = 1');
+  if (q.sourceId !== undefined) {
+    where.push('a.source_id = @sourceId');
+    params.sourceId = q.sourceId;
+  }
+  if (q.after) {
+    where.push('(a.sort_at, a.id) < (@afterSortAt, @afterId)');
+    params.afterSortAt = q.after.sortAt;
+    params.afterId = q.after.id;
+  }
+  const sql = `
+    SELECT a.id, a.title, a.source, a.source_id AS sourceId, a.author, a.published_at AS publishedAt,
+           a.saved_at AS savedAt, a.sort_at AS sortAt, substr(a.lead, 1, 300) AS lead,
+           a.is_read AS isRead, a.is_starred AS isStarred,
+           (SELECT f.image_hash FROM figures f WHERE f.article_id = a.id AND f.image_hash IS NOT NULL
+            ORDER BY f.position LIMIT 1) AS thumbnail
+    FROM articles a
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY a.sort_at DESC, a.id DESC
+    LIMIT @limit`;
+  return db
+    .prepare(sql)
+    .all(params)
+    .map((r) => {
+      const row = r as Omit<ArticleSummary, 'isRead' | 'isStarred'> & { isRead: number; isStarred: number };
+      return { ...row, isRead: row.isRead === 1, isStarred: row.isStarred === 1 };
+    });
+}
+
+export function setRead(db: Database, id: number, read: boolean): boolean {
+  return db.prepare('UPDATE articles SET is_read = ? WHERE id = ?').run(read ? 1 : 0, id).changes === 1;
+}
+
+export function setStarred(db: Database, id: number, starred: boolean): boolean {
+  return db.prepare('UPDATE articles SET is_starred = ? WHERE id = ?').run(starred ? 1 : 0, id).changes === 1;
+}
+
+export function deleteArticle(db: Database, id: number): boolean {
+  return db.prepare('DELETE FROM articles WHERE id = ?').run(id).changes === 1;
+}
