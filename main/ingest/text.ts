@@ -1,0 +1,539 @@
+import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
+import { escapeHtml, sanitizeHtml } from './sanitize.js';
+import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
+
+/**
+ * Scraped plain-text articles: the shape people get when they copy a news page into a file.
+ *
+ *   Title line
+ *   (Source) - Lead paragraph ...
+ *   ![alt](url) |            <- image marker (url often empty in saved copies)
+ *   Caption text |           <- caption line, pipe-terminated
+ *   Paragraph, one per line ...
+ *   Short line without final punctuation   <- section heading
+ *   Phu Binh                 <- byline
+ *   (According to DW)        <- attribution
+ *   RELATED NEWS |           <- clutter: this line and everything after it is dropped
+ *
+ * One non-empty line is one block: scrapers write a paragraph per line, so a line never continues
+ * the one before it. Every pass below is a single walk over the lines, and every regular expression
+ * is anchored and bounded, so the cost is linear in the input.
+ *
+ * Also home to the helpers the Markdown importer shares (inline rendering, figures, tail metadata).
+ */
+
+/** A first line longer than this is a paragraph that lost its headline, not a title. */
+const MAX_TITLE_CHARS = 300;
+/** Section headings are short: at most this many words and characters. */
+const MAX_HEADING_WORDS = 12;
+const MAX_HEADING_CHARS = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers (also used by markdown.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** markdown-it as both importers use it: no raw HTML (it comes out as text), no auto-linking. */
+export function createMarkdownIt(): MarkdownItInstance {
+  const md = new MarkdownIt({ html: false, linkify: false });
+  // Figures are built by the importers, with data-figure indexes the image cache relies on. An image
+  // that shares its line with text is not a figure, and a bare remote <img> would load from the
+  // network when the article is read (a tracking pixel), so it shows as its alt text instead.
+  md.renderer.rules.image = (tokens, idx, options, env, self) =>
+    escapeHtml(self.renderInlineAsText(tokens[idx]?.children ?? [], options, env));
+  return md;
+}
+
+const md = createMarkdownIt();
+
+/** Plain text of inline tokens: what a reader sees, without markup. Raw HTML stays as its text. */
+export function inlinePlainText(tokens: readonly Token[]): string {
+  let out = '';
+  for (const t of tokens) {
+    switch (t.type) {
+      case 'text':
+      case 'code_inline':
+      case 'html_inline':
+        out += t.content;
+        break;
+      case 'softbreak':
+        out += ' ';
+        break;
+      case 'hardbreak':
+        out += '\n';
+        break;
+      case 'image':
+        out += inlinePlainText(t.children ?? []);
+        break;
+    }
+  }
+  return out.trim();
+}
+
+/**
+ * markdown-it spends about 2 µs on each character that may open inline markup (measured on floods of
+ * `![`, `*`, `[`) against a few ns per character of prose. An article has hundreds of them; a
+ * hostile 10 MB file can have millions. Each parse gets this many; past it, lines are shown as plain
+ * escaped text, which keeps the worst case well under a second.
+ */
+export const MARKUP_BUDGET = 100_000;
+
+/** What one parse may still spend on inline Markdown; see MARKUP_BUDGET. */
+export interface MarkupBudget {
+  left: number;
+}
+
+export function newBudget(): MarkupBudget {
+  return { left: MARKUP_BUDGET };
+}
+
+/** Characters that start an inline rule of markdown-it's default preset (linkify and HTML are off). */
+const MARKUP_CHARS = /[\\`*_~[<&]|!\[/g;
+
+/** How many characters of `src` may start inline markup; cheap and linear. */
+export function countMarkup(src: string): number {
+  MARKUP_CHARS.lastIndex = 0;
+  let n = 0;
+  while (MARKUP_CHARS.exec(src)) n++;
+  return n;
+}
+
+/**
+ * One line of inline Markdown as HTML (escaped, links kept) and as plain text. Lines with no markup
+ * characters, or past the budget, skip markdown-it: the result is the same escaped text.
+ */
+export function renderInlineLine(src: string, budget: MarkupBudget): { html: string; plain: string } {
+  const cost = countMarkup(src);
+  if (cost === 0 || cost > budget.left) {
+    // markdown-it's own normalisation: NUL becomes U+FFFD.
+    const plain = src.replace(/\0/g, '\uFFFD').trim();
+    return { html: escapeHtml(plain), plain };
+  }
+  budget.left -= cost;
+  const env = {};
+  const children = md.parseInline(src, env)[0]?.children ?? [];
+  return { html: md.renderer.renderInline(children, md.options, env), plain: inlinePlainText(children) };
+}
+
+/**
+ * The image URL we keep: http(s), raster data: images, or a path relative to the file (the image
+ * cache resolves those). Other schemes (javascript:, file:) become ''. Protocol-relative URLs get https.
+ */
+export function safeImageSrc(raw: string): string {
+  const src = raw.trim();
+  if (src.startsWith('//')) return `https:${src}`;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(src)) return src;
+  if (/^https?:/i.test(src)) return src;
+  if (/^data:image\/(?:png|jpe?g|gif|webp|avif);/i.test(src)) return src;
+  return '';
+}
+
+/** The <figure> markup every importer emits; N indexes ParsedArticle.figures. */
+export function figureHtml(figure: ParsedFigure, index: number): string {
+  const img = figure.src
+    ? `<img src="${escapeHtml(figure.src)}" alt="${escapeHtml(figure.alt || figure.caption)}">`
+    : '';
+  const caption = figure.caption ? `<figcaption>${escapeHtml(figure.caption)}</figcaption>` : '';
+  return `<figure data-figure="${index}">${img}${caption}</figure>`;
+}
+
+/** "(According to DW)", "(Source: Reuters)", "(Theo VnExpress)", "Nguồn: X" → the name. */
+const ATTRIBUTION = /^\(\s*(?:(?:according to|theo|via)\s+|(?:sources?|nguồn)\s*:\s*)([^()]{1,80})\)\s*\.?$/iu;
+const BARE_ATTRIBUTION = /^(?:source|nguồn)\s*:\s*([^()]{1,80})$/iu;
+
+export function matchAttribution(line: string): string | null {
+  const m = ATTRIBUTION.exec(line) ?? BARE_ATTRIBUTION.exec(line);
+  const name = m?.[1]?.trim().replace(/[.,;]+$/, '');
+  return name ? name : null;
+}
+
+/** Words that start a capitalised short line but never a person's name. */
+const NOT_A_NAME = new Set(['the', 'a', 'an', 'photo', 'photos', 'source', 'read', 'related', 'more', 'tags', 'share', 'video', 'see']);
+/** Lower-case particles inside names: Ludwig van Beethoven, Maria de la Cruz. */
+const NAME_PARTICLES = new Set(['van', 'von', 'de', 'da', 'del', 'der', 'di', 'du', 'la', 'le', 'bin', 'al', 'y', 'dos']);
+const NAME_WORD = /^\p{Lu}[\p{L}\p{M}'’.-]{0,30}$/u;
+/** "Thu Hà (tổng hợp)", "Phu Binh (compiled)": a short parenthetical after a byline. */
+const BYLINE_NOTE = /\s*\([^()]{1,30}\)$/;
+
+/** A byline: "By Jane Doe" or 2–4 capitalised words, no final punctuation. Returns the name. */
+export function matchByline(line: string): string | null {
+  if (line.length > 80) return null;
+  const name = line.replace(/^by\s+/i, '').replace(BYLINE_NOTE, '').trim();
+  const words = name.split(/\s+/);
+  if (words.length < 2 || words.length > 4) return null;
+  if (NOT_A_NAME.has(words[0]!.toLowerCase())) return null;
+  const last = words.length - 1;
+  const ok = words.every((w, i) => NAME_WORD.test(w) || (i > 0 && i < last && NAME_PARTICLES.has(w)));
+  // "J." is an initial, but a name does not end a sentence.
+  return ok && !/[.!?:;,]$/.test(name) ? name : null;
+}
+
+/**
+ * Byline and attribution sit at the very end of an article ("Phu Binh" / "(According to DW)", in
+ * either order). Takes them off the end of `items`; `plainOf` gives an item's text, or null for
+ * items that cannot be either (a figure, a list).
+ */
+export function takeBylineAndAttribution<T>(
+  items: T[],
+  plainOf: (item: T) => string | null,
+): { author: string | null; attribution: string | null } {
+  let author: string | null = null;
+  let attribution: string | null = null;
+  while (items.length > 0) {
+    const plain = plainOf(items[items.length - 1]!);
+    if (plain === null) break;
+    const attr: string | null = attribution === null ? matchAttribution(plain) : null;
+    const name: string | null = attr === null && author === null ? matchByline(plain) : null;
+    if (attr !== null) attribution = attr;
+    else if (name !== null) author = name;
+    else break;
+    items.pop();
+  }
+  return { author, attribution };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DMY_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+/** "14 March 2024", "Sep 23, 2024", "Mon, 25 May 2020 10:00:00 +0000". */
+const WORDY_DATE = /^(?:[A-Za-z]{3,9},?\s+)?(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?|[A-Za-z]{3,9}\.?\s+\d{1,2},?)\s+\d{4}\b/;
+const HAS_ZONE = /(?:[+-]\d{2}:?\d{2}|Z|\b(?:GMT|UTC|UT|[ECMP][SD]T))$/i;
+
+/**
+ * A date as the article gives it, in ms since the epoch: ISO 8601, dd/mm/yyyy (European and
+ * Vietnamese sites), or a written-out date. One without a zone counts as UTC, so the result does
+ * not depend on the machine's time zone. Anything else is null.
+ */
+export function parseDate(raw: string): number | null {
+  const value = raw.trim();
+  if (value.length > 64) return null;
+  let ms = NaN;
+  const dmy = DMY_DATE.exec(value);
+  if (dmy) {
+    const [day, month, year] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
+    ms = Date.UTC(year, month - 1, day);
+    if (new Date(ms).getUTCDate() !== day || month > 12) return null; // 31/02 and friends
+  } else if (ISO_DATE.test(value)) {
+    const iso = value.replace(' ', 'T');
+    // Date.parse reads a date-only ISO string as UTC but a date-time without zone as local time.
+    ms = Date.parse(iso.includes('T') && !HAS_ZONE.test(iso) ? `${iso}Z` : iso);
+  } else if (WORDY_DATE.test(value)) {
+    ms = Date.parse(HAS_ZONE.test(value) ? value : `${value} UTC`);
+  }
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** The canonical URL, if the value is one (http/https only: it is used to deduplicate). */
+export function parseUrl(raw: string): string | null {
+  const value = raw.trim();
+  if (!/^https?:\/\/\S+$/i.test(value)) return null;
+  try {
+    return new URL(value).href;
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line shapes of the scraped format
+// ---------------------------------------------------------------------------------------------
+
+/** "(Baonghean) - Lead text", with -, --, – or — as the dash. */
+const SOURCE_LEAD = /^\(([^()]{1,80})\)\s*(?:--?|–|—)\s*(\S[\s\S]*)$/;
+
+/** "RELATED NEWS |" and friends: the page furniture after the article. Ends the article. */
+const CLUTTER_START =
+  /^(?:related (?:news|articles?|posts?|stories|content)|read (?:more|also|next)|see also|more (?:news|stories)|you may also like|tin (?:liên quan|cùng chuyên mục|khác)|bài (?:viết )?liên quan|xem thêm|đọc thêm)\s*[:|]*\s*$/iu;
+/** Single furniture lines anywhere in the text. */
+const CLUTTER_LINE = /^(?:advertisement|advertising|quảng cáo|share this article|share on facebook)\s*\|?$/iu;
+/** "---|", "|", "===", "| --- | :---: |": table rules and dividers. */
+const RULE_LINE = /^[\s|=\-_–—:]+$/;
+
+/** "URL: …", "Date: …" header lines at the top of the file. */
+const HEADER_LINE = /^(url|link|source url|canonical|date|published|published at|publish date)\s*:\s*(\S.*)$/i;
+
+/** "Photo: Reuters" and other credits that lost their caption are short and unpunctuated too. */
+const CREDIT_LINE = /^(?:photos?|ảnh|video|source|nguồn|graphics?|illustration|credit)\b/iu;
+
+/** Characters that end a sentence; a short line ending in one is a paragraph, not a heading. */
+const FINAL_PUNCTUATION = new Set(['.', '!', ':', ';', '…', '”', '"', ',', '’', "'", '»']);
+
+interface ImageRef {
+  alt: string;
+  src: string;
+}
+
+/** Index just past the bracket that closes the one at `open`, or -1; nesting-aware, linear. */
+function closingBracket(s: string, open: number, openCh: string, closeCh: string): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (c === openCh) depth++;
+    else if (c === closeCh && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** `![alt](url)` starting at `at`; the url may contain balanced parentheses or be empty. */
+function readImage(s: string, at: number): { image: ImageRef; end: number } | null {
+  if (!s.startsWith('![', at)) return null;
+  const altEnd = closingBracket(s, at + 1, '[', ']');
+  if (altEnd < 0 || s[altEnd] !== '(') return null;
+  const end = closingBracket(s, altEnd, '(', ')');
+  if (end < 0) return null;
+  const inner = s.slice(altEnd + 1, end - 1).trim();
+  // `<url>` or `url "title"`; the title is a Markdown-ism scrapers do not write, so it is ignored.
+  const close = inner.startsWith('<') ? inner.indexOf('>') : -1;
+  const space = inner.search(/\s/);
+  const src = close > 0 ? inner.slice(1, close) : space < 0 ? inner : inner.slice(0, space);
+  const alt = s.slice(at + 2, altEnd - 1).replace(/\\(.)/g, '$1').trim();
+  return { image: { alt, src: safeImageSrc(src) }, end };
+}
+
+/**
+ * A line made of image markers: `![](url) |`, `![a](x) | ![b](y) |`, or `![](url) | Caption |`.
+ * Returns null when the line is anything else (an image inside a sentence is part of a paragraph).
+ */
+function readImageLine(line: string): { images: ImageRef[]; caption: string | null } | null {
+  const images: ImageRef[] = [];
+  let i = 0;
+  let sawPipe = false;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t' || c === '|') {
+      if (c === '|') sawPipe = true;
+      i++;
+      continue;
+    }
+    const read = readImage(line, i);
+    if (read) {
+      images.push(read.image);
+      i = read.end;
+      sawPipe = false;
+      continue;
+    }
+    // Text after the markers counts as a same-line caption only when a pipe separates them.
+    if (images.length === 0 || !sawPipe) return null;
+    return { images, caption: stripPipes(line.slice(i)) };
+  }
+  return images.length > 0 ? { images, caption: null } : null;
+}
+
+/** Scrapers keep table cell borders: "Caption text |". */
+function stripPipes(line: string): string {
+  return line.replace(/^[\s|]+/, '').replace(/[\s|]+$/, '');
+}
+
+function isHeadingShaped(plain: string): boolean {
+  if (plain.length === 0 || plain.length > MAX_HEADING_CHARS) return false;
+  // Headings start with a capital or a number; a lower-case start is a fragment.
+  if (!/^[\p{Lu}\p{N}]/u.test(plain) || CREDIT_LINE.test(plain)) return false;
+  if (plain.split(/\s+/).length > MAX_HEADING_WORDS) return false;
+  const last = plain[plain.length - 1]!;
+  return last === '?' || !FINAL_PUNCTUATION.has(last);
+}
+
+/** Lines that could be the whole scraped shape; markdown.ts uses this to decide whether to hand over. */
+export function looksLikeScrapedText(text: string): boolean {
+  const lines = splitLines(text);
+  let seen = 0;
+  for (const line of lines) {
+    if (!line) continue;
+    seen++;
+    // The lead comes right after the title (or first, when the title is in front matter).
+    if (seen <= 2 && SOURCE_LEAD.test(line)) return true;
+    if (line.startsWith('![') && line.endsWith('|') && readImageLine(line)) return true;
+  }
+  return false;
+}
+
+function splitLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, '').split(/\r\n?|\n/).map((l) => l.trim());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser
+// ---------------------------------------------------------------------------------------------
+
+/** Paragraphs and headings carry their inline rendering, computed once per line. */
+type Block =
+  | { kind: 'para' | 'heading'; text: string; html: string; plain: string }
+  | { kind: 'figure'; figure: ParsedFigure };
+
+function textBlock(kind: 'para' | 'heading', text: string, budget: MarkupBudget): Block {
+  return { kind, text, ...renderInlineLine(text, budget) };
+}
+
+/** Lines → blocks: figures with their captions, paragraphs; rules and clutter dropped. */
+function readBlocks(lines: readonly string[], from: number, budget: MarkupBudget): Block[] {
+  const blocks: Block[] = [];
+  for (let i = from; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line || RULE_LINE.test(line) || CLUTTER_LINE.test(line)) continue;
+    if (CLUTTER_START.test(line)) break;
+
+    const marker = line.startsWith('![') ? readImageLine(line) : null;
+    if (marker) {
+      let caption = marker.caption;
+      if (caption === null) {
+        const next = nextCaptionLine(lines, i + 1);
+        if (next) {
+          caption = stripPipes(lines[next]!);
+          i = next;
+        }
+      }
+      for (const figure of figuresWithCaption(marker.images, caption ?? '', budget)) blocks.push({ kind: 'figure', figure });
+      continue;
+    }
+
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    blocks.push(heading ? textBlock('heading', heading[1]!, budget) : textBlock('para', stripPipes(line), budget));
+  }
+  return blocks;
+}
+
+/** Index of the pipe-terminated caption line after an image marker (blank lines allowed), or 0. */
+function nextCaptionLine(lines: readonly string[], from: number): number {
+  let i = from;
+  while (i < lines.length && !lines[i]) i++;
+  const line = lines[i];
+  if (!line || !line.endsWith('|')) return 0;
+  if (RULE_LINE.test(line) || CLUTTER_START.test(line) || CLUTTER_LINE.test(line)) return 0;
+  if (line.startsWith('![') && readImageLine(line)) return 0;
+  return i;
+}
+
+/**
+ * Gallery rows (`![](a) | ![](b) |`) may have one caption cell per image; otherwise the caption
+ * belongs under the last image of the row.
+ */
+function figuresWithCaption(images: readonly ImageRef[], captionLine: string, budget: MarkupBudget): ParsedFigure[] {
+  const cells = images.length > 1 ? captionLine.split('|').map((c) => c.trim()).filter(Boolean) : [];
+  return images.map((img, i) => {
+    const raw = cells.length === images.length ? cells[i]! : i === images.length - 1 ? captionLine : '';
+    // Captions are plain text: Markdown emphasis is dropped, HTML-looking text stays text.
+    const caption = raw ? renderInlineLine(raw, budget).plain : '';
+    return { src: img.src, alt: img.alt, caption };
+  });
+}
+
+interface Header {
+  url: string | null;
+  publishedAt: number | null;
+}
+
+/** Consumes optional "URL: …" / "Date: …" lines from `i`; returns the index after them. */
+function readHeader(lines: readonly string[], i: number, header: Header): number {
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const m = HEADER_LINE.exec(line);
+    if (!m) return i;
+    const key = m[1]!.toLowerCase();
+    if (key === 'url' || key === 'link' || key === 'source url' || key === 'canonical') {
+      const url = parseUrl(m[2]!);
+      if (!url) return i;
+      header.url ??= url;
+    } else {
+      const date = parseDate(m[2]!);
+      if (date === null) return i;
+      header.publishedAt ??= date;
+    }
+  }
+  return i;
+}
+
+/** Finds and checks the title line; throws IngestError when there is none worth the name. */
+function readTitle(lines: readonly string[], from: number, budget: MarkupBudget): { title: string; next: number } {
+  let i = from;
+  while (i < lines.length && (!lines[i] || RULE_LINE.test(lines[i]!))) i++;
+  const line = lines[i];
+  if (line === undefined) throw new IngestError('no title: the file is empty');
+  if (line.startsWith('![') && readImageLine(line)) throw new IngestError('no title: the file starts with an image');
+  if (SOURCE_LEAD.test(line)) throw new IngestError('no title: the file starts with the "(Source) - " lead');
+  const raw = line.replace(/^#{1,6}\s+/, '');
+  if (raw.length > MAX_TITLE_CHARS) throw new IngestError('no title: the first line is a whole paragraph');
+  const title = renderInlineLine(stripPipes(raw), budget).plain;
+  if (!title) throw new IngestError('no title: the first line has no text');
+  return { title, next: i + 1 };
+}
+
+/** Short unpunctuated lines (or short questions) followed by more body text are section headings. */
+function markHeadings(blocks: Block[]): void {
+  for (let i = 0; i < blocks.length - 1; i++) {
+    const block = blocks[i]!;
+    if (block.kind !== 'para' || blocks[i - 1]?.kind === 'heading') continue;
+    if (blocks[i + 1]!.kind === 'heading') continue;
+    if (isHeadingShaped(block.plain)) blocks[i] = { ...block, kind: 'heading' };
+  }
+}
+
+export function parseScrapedText(input: string, _opts?: { fileName?: string }): ParsedArticle {
+  const lines = splitLines(input);
+  const header: Header = { url: null, publishedAt: null };
+
+  const budget = newBudget();
+  const { title, next } = readTitle(lines, readHeader(lines, 0, header), budget);
+  const blocks = readBlocks(lines, readHeader(lines, next, header), budget);
+
+  // "By Jane Doe" right under the title.
+  let author: string | null = null;
+  const first = blocks[0];
+  if (first?.kind === 'para' && /^by\s/i.test(first.plain)) {
+    author = matchByline(first.plain);
+    if (author) blocks.shift();
+  }
+
+  // The lead is the first paragraph; a "(Source) - " prefix names the publisher.
+  let source: string | null = null;
+  let lead = '';
+  const leadIndex = blocks.findIndex((b) => b.kind === 'para');
+  const leadBlock = blocks[leadIndex];
+  if (leadBlock && leadBlock.kind !== 'figure') {
+    const m = SOURCE_LEAD.exec(leadBlock.text);
+    if (m) {
+      source = renderInlineLine(m[1]!, budget).plain || null;
+      lead = renderInlineLine(m[2]!, budget).plain;
+    } else {
+      lead = leadBlock.plain;
+    }
+    blocks.splice(leadIndex, 1);
+  }
+
+  const tail = takeBylineAndAttribution(blocks, (b) => (b.kind === 'para' ? b.plain : null));
+  author ??= tail.author;
+  markHeadings(blocks);
+
+  if (!lead && blocks.length === 0) throw new IngestError('no text: nothing follows the title');
+
+  const { html, text, figures } = renderBlocks(blocks);
+  return {
+    title,
+    source,
+    author,
+    attribution: tail.attribution,
+    url: header.url,
+    publishedAt: header.publishedAt,
+    lead,
+    html: sanitizeHtml(html),
+    text,
+    figures,
+  };
+}
+
+function renderBlocks(blocks: readonly Block[]): { html: string; text: string; figures: ParsedFigure[] } {
+  const html: string[] = [];
+  const text: string[] = [];
+  const figures: ParsedFigure[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'figure') {
+      html.push(figureHtml(block.figure, figures.length));
+      figures.push(block.figure);
+      continue;
+    }
+    if (!block.plain) continue;
+    if (block.kind === 'heading') html.push(`<h2>${escapeHtml(block.plain)}</h2>`);
+    else html.push(`<p>${block.html}</p>`);
+    text.push(block.plain);
+  }
+  return { html: html.join('\n'), text: text.join('\n\n'), figures };
+}
