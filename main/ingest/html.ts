@@ -1,0 +1,928 @@
+import { Readability } from '@mozilla/readability';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { escapeHtml, sanitizeHtml } from './sanitize.js';
+import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
+
+/**
+ * Saved web pages (.html/.htm; later, pages fetched from the web) → ParsedArticle.
+ *
+ * The page is parsed once with jsdom (default settings: no scripts run, no resources load).
+ * Metadata is read first, because Readability rewrites the document. Then the document is
+ * prepared: bylines and datelines removed (they live in `author`/`publishedAt`), noscript image
+ * fallbacks unwrapped, and every image marked with a data attribute and remembered together with
+ * its caption. Readability then picks the article; afterwards every image is rebuilt as
+ * <figure data-figure="N"><img><figcaption>, with the caption taken from what was remembered,
+ * because Readability drops or flattens captions in many layouts (mozilla/readability #743, #125).
+ * The result is sanitised exactly once, at the end.
+ */
+
+export interface HtmlPageOptions {
+  /** Where the page came from; relative links and images are resolved against it. */
+  url?: string;
+  /** The file the page was read from. Not used for parsing: the caller names the file in errors. */
+  fileName?: string;
+}
+
+export function parseHtmlPage(html: string, opts: HtmlPageOptions = {}): ParsedArticle {
+  const dom = openDocument(html, opts.url);
+  try {
+    return extract(dom.window.document, opts.url);
+  } finally {
+    dom.window.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline
+
+function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
+  dropUnsafeBase(doc);
+  const meta = readMetadata(doc, pageUrl);
+  if (!meta.title) throw new IngestError('no title: the page has no <title>, og:title or <h1>');
+
+  const author = removeBylines(doc, meta.author);
+  removeDatelines(doc);
+  removeKicker(doc, meta.title);
+  removeSignupForms(doc);
+  unwrapNoscriptImages(doc);
+  const images = markImages(doc);
+  markSequence(doc, images);
+
+  const result = new Readability<Element>(doc, {
+    keepClasses: false,
+    serializer: (node) => node as Element,
+  }).parse();
+  const body = result?.content;
+  if (!body) throw new IngestError('no article found in the page');
+
+  restoreDroppedFigures(body, images);
+  const figures = rebuildFigures(body, images);
+  tidyBody(body, meta.title);
+  const lead = takeLead(body, meta.description ?? clean(result.excerpt));
+
+  const safeHtml = tidyWhitespace(sanitizeHtml(serializeFlat(body)));
+  const text = plainTextOfHtml(doc, safeHtml);
+  if (!text && figures.length === 0) throw new IngestError('no article found in the page');
+
+  return {
+    title: meta.title,
+    source: meta.source,
+    author: author ?? cleanByline(result.byline),
+    attribution: null,
+    url: meta.url,
+    publishedAt: meta.publishedAt,
+    lead,
+    html: safeHtml,
+    text,
+    figures,
+  };
+}
+
+function openDocument(html: string, pageUrl: string | undefined): JSDOM {
+  // A silent console: jsdom reports every CSS rule it cannot parse, which is noise for us.
+  const virtualConsole = new VirtualConsole();
+  virtualConsole.on('jsdomError', () => {});
+  const url = pageUrl && parseUrl(pageUrl) ? pageUrl : undefined;
+  // Deliberately no runScripts and no resources: jsdom's defaults run nothing and fetch nothing.
+  return new JSDOM(html, { url, virtualConsole });
+}
+
+/** A <base href="javascript:…"> (or any non-web base) would poison every relative URL. */
+function dropUnsafeBase(doc: Document): void {
+  for (const base of Array.from(doc.querySelectorAll('base[href]'))) {
+    const url = parseUrl(base.getAttribute('href') ?? '', doc.URL);
+    if (!url || !isWebUrl(url)) base.remove();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata
+
+interface PageMetadata {
+  title: string;
+  source: string | null;
+  author: string | null;
+  url: string | null;
+  publishedAt: number | null;
+  description: string | null;
+}
+
+function readMetadata(doc: Document, pageUrl: string | undefined): PageMetadata {
+  const metas = metaTable(doc);
+  const jsonLd = readJsonLd(doc);
+  const url = canonicalUrl(doc, metas, pageUrl);
+  const siteName = clean(metas.get('og:site_name')) ?? clean(metas.get('application-name'));
+  const source = siteName ?? (url ? new URL(url).hostname.replace(/^www\./, '') : null);
+  return {
+    title: findTitle(doc, metas, siteName),
+    source,
+    author: findAuthor(doc, metas, jsonLd),
+    url,
+    publishedAt: findPublishedAt(doc, metas, jsonLd),
+    description: clean(metas.get('description')) ?? clean(metas.get('og:description')),
+  };
+}
+
+/** name/property → content of every <meta>, keys lower-cased, first non-empty value wins. */
+function metaTable(doc: Document): Map<string, string> {
+  const table = new Map<string, string>();
+  for (const meta of Array.from(doc.querySelectorAll('meta[content]'))) {
+    const key = (meta.getAttribute('property') ?? meta.getAttribute('name') ?? '').trim().toLowerCase();
+    const content = meta.getAttribute('content')?.trim();
+    if (key && content && !table.has(key)) table.set(key, content);
+  }
+  return table;
+}
+
+function findTitle(doc: Document, metas: Map<string, string>, siteName: string | null): string {
+  const candidates = [clean(metas.get('og:title')), clean(doc.title), clean(doc.querySelector('h1')?.textContent)];
+  const title = candidates.find((t) => t) ?? '';
+  return siteName ? stripSiteName(title, siteName) : title;
+}
+
+/** "Title | Site", "Title – Site", "Site: Title" → "Title", but only for the site's own name. */
+function stripSiteName(title: string, siteName: string): string {
+  const name = escapeRegExp(siteName);
+  const sep = String.raw`(?:\s+[-–—:]\s+|\s*[|·•»/]\s*)`;
+  const match = new RegExp(`^(.+?)${sep}${name}$`, 'iu').exec(title) ?? new RegExp(`^${name}${sep}(.+)$`, 'iu').exec(title);
+  return match?.[1]?.trim() || title;
+}
+
+function canonicalUrl(doc: Document, metas: Map<string, string>, pageUrl: string | undefined): string | null {
+  const link = Array.from(doc.querySelectorAll('link[rel][href]')).find((l) =>
+    (l.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).includes('canonical'));
+  for (const raw of [link?.getAttribute('href'), metas.get('og:url'), pageUrl]) {
+    const url = raw ? parseUrl(raw, doc.baseURI) : null;
+    if (url && isWebUrl(url)) {
+      url.hash = '';
+      return url.href;
+    }
+  }
+  return null;
+}
+
+function findAuthor(doc: Document, metas: Map<string, string>, jsonLd: JsonLdArticle): string | null {
+  const relAuthor = Array.from(doc.querySelectorAll('a[rel]')).find((a) =>
+    (a.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).includes('author'));
+  const candidates = [metas.get('author'), metas.get('article:author'), jsonLd.author, relAuthor?.textContent];
+  for (const candidate of candidates) {
+    const name = cleanByline(candidate);
+    // article:author is often a profile URL, which is not a name.
+    if (name && !/^(?:https?:)?\/\//i.test(name)) return name;
+  }
+  return null;
+}
+
+function findPublishedAt(doc: Document, metas: Map<string, string>, jsonLd: JsonLdArticle): number | null {
+  for (const raw of [metas.get('article:published_time'), jsonLd.datePublished, metas.get('datepublished')]) {
+    const time = parseDate(raw);
+    if (time !== null) return time;
+  }
+  // <time> is the weakest signal: articles also mention other dates. Take the first one in the
+  // article, and only when it carries a full calendar date.
+  const scope = doc.querySelector('article, main, [role="main"]') ?? doc.body;
+  const datetime = scope?.querySelector('time[datetime]')?.getAttribute('datetime')?.trim();
+  return datetime && /^\d{4}-\d{2}-\d{2}/.test(datetime) ? parseDate(datetime) : null;
+}
+
+function parseDate(raw: string | null | undefined): number | null {
+  if (!raw) return null;
+  const time = Date.parse(raw.trim());
+  return Number.isFinite(time) ? time : null;
+}
+
+interface JsonLdArticle {
+  datePublished?: string;
+  author?: string;
+}
+
+const ARTICLE_TYPES = /^(?:\w*Article|Report|BlogPosting|LiveBlogPosting|SocialMediaPosting|DiscussionForumPosting|WebPage)$/;
+
+/** The first Article-like JSON-LD object (top level, in an array or in @graph). Bad JSON is skipped. */
+function readJsonLd(doc: Document): JsonLdArticle {
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    let data: unknown;
+    try {
+      data = JSON.parse(script.textContent ?? '');
+    } catch {
+      continue;
+    }
+    const queue: unknown[] = [data];
+    for (let i = 0; i < queue.length && i < 200; i++) {
+      const node = queue[i];
+      if (Array.isArray(node)) { queue.push(...node); continue; }
+      if (!node || typeof node !== 'object') continue;
+      const obj = node as Record<string, unknown>;
+      if (Array.isArray(obj['@graph'])) queue.push(...obj['@graph']);
+      const types = ([] as unknown[]).concat(obj['@type']).filter((t): t is string => typeof t === 'string');
+      if (types.some((t) => ARTICLE_TYPES.test(t)) && (obj.datePublished || obj.author)) {
+        return {
+          datePublished: typeof obj.datePublished === 'string' ? obj.datePublished : undefined,
+          author: jsonLdNames(obj.author) ?? undefined,
+        };
+      }
+    }
+  }
+  return {};
+}
+
+function jsonLdNames(value: unknown): string | null {
+  const names = ([] as unknown[]).concat(value ?? [])
+    .map((a) => (typeof a === 'string' ? a : a && typeof a === 'object' ? (a as { name?: unknown }).name : null))
+    .filter((n): n is string => typeof n === 'string' && n.trim() !== '')
+    .map((n) => n.trim());
+  return names.length ? names.join(', ') : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Preparing the document for Readability
+
+/** Readability's own byline test: rel=author, itemprop=author, or a byline-ish class or id. */
+const BYLINE_CLASS = /byline|author|dateline|writtenby|p-author/i;
+
+function isBylineElement(el: Element): boolean {
+  const rel = (el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+  const itemprop = el.getAttribute('itemprop') ?? '';
+  if (!rel.includes('author') && !itemprop.includes('author') && !BYLINE_CLASS.test(`${el.getAttribute('class') ?? ''} ${el.id}`)) return false;
+  const length = (el.textContent ?? '').trim().length;
+  return length > 0 && length < 100 && !el.querySelector('img, h1, h2, h3');
+}
+
+/**
+ * Readability removes only the first byline it sees, and none at all once the page's metadata
+ * names an author, so "By Jane Doe" lines stay in its output. We remove them ourselves: every
+ * byline element that starts with "By" or names the author. Returns the author, falling back to
+ * the first byline's text.
+ */
+function removeBylines(doc: Document, metaAuthor: string | null): string | null {
+  const bylines: Element[] = [];
+  for (const el of Array.from(doc.body.querySelectorAll('*'))) {
+    if (bylines.some((b) => b.contains(el))) continue;
+    if (isBylineElement(el)) bylines.push(el);
+  }
+  const author = metaAuthor ?? cleanByline(bylines[0]?.textContent);
+  const needle = author?.toLowerCase();
+  for (const el of bylines) {
+    const text = collapse(el.textContent ?? '');
+    if (/^by\b/i.test(text) || (needle && text.toLowerCase().includes(needle))) el.remove();
+  }
+  return author;
+}
+
+const DATELINE_BLOCKS = new Set(['P', 'DIV', 'SECTION', 'HEADER', 'FOOTER', 'ASIDE']);
+
+/**
+ * "Published <time>…</time> by" lines: publishedAt already holds the date. Removes the block that
+ * holds little besides a <time>. A <time> inside a sentence, a list item or a table stays: a
+ * timeline of events is content.
+ */
+function removeDatelines(doc: Document): void {
+  for (const time of Array.from(doc.body.querySelectorAll('time'))) {
+    if (!time.isConnected || time.closest('li, dd, td, th')) continue;
+    const limit = collapse(time.textContent ?? '').length + 25;
+    let candidate: Element | null = null;
+    for (let el = time.parentElement; el && el !== doc.body; el = el.parentElement) {
+      if (collapse(el.textContent ?? '').length > limit || el.matches('article, main')) break;
+      if (DATELINE_BLOCKS.has(el.tagName)) candidate = el;
+    }
+    candidate?.remove();
+  }
+}
+
+/** Section labels and breadcrumbs printed just above the headline ("Europe", "News › Local"). */
+function removeKicker(doc: Document, title: string): void {
+  const key = comparable(title);
+  const heading = Array.from(doc.body.querySelectorAll('h1')).find((h) => comparable(h.textContent) === key);
+  let sibling = heading?.previousElementSibling;
+  while (sibling) {
+    const previous = sibling.previousElementSibling;
+    if (collapse(sibling.textContent ?? '').length < 60 && !sibling.querySelector('img, picture, figure')) sibling.remove();
+    sibling = previous;
+  }
+}
+
+/**
+ * Newsletter and log-in boxes: Readability drops the <form> but keeps the box's heading. A form
+ * holding lots of text is a page-wide wrapper (ASP.NET) and is left alone.
+ */
+function removeSignupForms(doc: Document): void {
+  for (const form of Array.from(doc.body.querySelectorAll('form'))) {
+    if (!form.isConnected) continue;
+    const formText = collapse(form.textContent ?? '').length;
+    if (formText > 500) continue;
+    const box = form.parentElement;
+    const boxOnly = box && box !== doc.body && !box.matches('article, main, [role="main"]') &&
+      collapse(box.textContent ?? '').length - formText < 100;
+    (boxOnly ? box : form).remove();
+  }
+}
+
+/**
+ * With scripting off, jsdom parses <noscript> as markup; lazy-loading pages put the real <img>
+ * there, after a placeholder. Readability deletes every <noscript>, so the fallback is swapped in
+ * (or unwrapped) first.
+ */
+function unwrapNoscriptImages(doc: Document): void {
+  for (const noscript of Array.from(doc.body.querySelectorAll('noscript'))) {
+    const imgs = noscript.querySelectorAll('img');
+    const img = imgs[0];
+    if (imgs.length !== 1 || !img || collapse(noscript.textContent ?? '') !== '') continue;
+    const previous = noscript.previousElementSibling;
+    if (previous?.tagName === 'IMG') {
+      if (!img.getAttribute('alt') && previous.getAttribute('alt')) img.setAttribute('alt', previous.getAttribute('alt')!);
+      for (const attr of ['class', 'width', 'height']) {
+        if (!img.hasAttribute(attr) && previous.hasAttribute(attr)) img.setAttribute(attr, previous.getAttribute(attr)!);
+      }
+      previous.replaceWith(img);
+      noscript.remove();
+    } else {
+      noscript.replaceWith(img);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images and captions
+
+interface ImageInfo extends ParsedFigure {
+  /** False when the src could not be made absolute (a saved page read without its URL). */
+  displayable: boolean;
+  /** Position among the page's blocks, to put the figure back if Readability drops it. */
+  seq: number;
+  /** A real figure (a <figure>, or captioned) outside page chrome: worth restoring. */
+  restorable: boolean;
+}
+
+const IMG_ATTR = 'data-bs-img';
+const FIGURE_ATTR = 'data-bs-figure';
+const CAPTION_ATTR = 'data-bs-caption';
+const SEQ_ATTR = 'data-bs-seq';
+
+/**
+ * Gives every content image a number (data-bs-img) and remembers its best source, alt and caption.
+ * The element that holds the image and its caption (a <figure>, a .wp-caption box, an image table)
+ * gets data-bs-figure, caption elements outside it get data-bs-caption. Attributes, unlike node
+ * identity, survive Readability: it re-parses the page between attempts and renames elements.
+ */
+function markImages(doc: Document): ImageInfo[] {
+  const images: ImageInfo[] = [];
+  for (const img of Array.from(doc.body.querySelectorAll('img'))) {
+    if (img.closest('svg, math') || !img.isConnected) continue;
+    const source = imageSource(img, doc.baseURI);
+    if (!source || isTrackingPixel(img)) {
+      img.remove();
+      continue;
+    }
+    const index = images.length;
+    const { container, caption } = findCaption(img, doc);
+    container.setAttribute(FIGURE_ATTR, String(index));
+    caption?.setAttribute(CAPTION_ATTR, String(index));
+    img.setAttribute(IMG_ATTR, String(index));
+    // A real src keeps the image alive through Readability's lazy-image clean-up.
+    if (source.displayable) img.setAttribute('src', source.src);
+    const captionText = caption ? collapse(caption.textContent ?? '') : '';
+    images.push({
+      src: source.src,
+      displayable: source.displayable,
+      alt: collapse(img.getAttribute('alt') ?? ''),
+      caption: captionText,
+      seq: -1,
+      restorable: (container.tagName === 'FIGURE' || captionText !== '') && !isInChrome(container, doc.body),
+    });
+  }
+  return images;
+}
+
+/** Numbers the page's blocks and images in document order (see ImageInfo.seq). */
+function markSequence(doc: Document, images: ImageInfo[]): void {
+  const blocks = doc.body.querySelectorAll(`p, h1, h2, h3, h4, h5, h6, blockquote, pre, ul, ol, dl, table, figure, [${IMG_ATTR}]`);
+  blocks.forEach((el, seq) => {
+    el.setAttribute(SEQ_ATTR, String(seq));
+    const index = el.getAttribute(IMG_ATTR);
+    if (index !== null) images[Number(index)]!.seq = seq;
+  });
+}
+
+const CAPTION_CLASS = /(?:^|[\s_-])(?:wp-caption-text|caption|image-caption|img-caption|photo-caption|image_desc|image-desc)(?:$|[\s_-])/i;
+
+/** Where the image's caption is, and which element to replace with the rebuilt figure. */
+function findCaption(img: Element, doc: Document): { container: Element; caption: Element | null } {
+  const figure = img.closest('figure');
+  if (figure && figure.querySelectorAll('img').length === 1) {
+    return { container: figure, caption: captionIn(figure, 'figcaption') };
+  }
+  const wpCaption = img.closest('.wp-caption');
+  if (wpCaption && wpCaption.querySelectorAll('img').length === 1) {
+    return { container: wpCaption, caption: captionIn(wpCaption, '.wp-caption-text, figcaption, p') };
+  }
+  const table = imageTable(img);
+  if (table) return { container: table, caption: tableCaption(table) };
+
+  const holder = imageHolder(img);
+  const describedBy = img.getAttribute('aria-describedby');
+  const described = describedBy ? doc.getElementById(describedBy) : null;
+  if (described && isCaptionSized(described)) return { container: holder, caption: described };
+  const next = holder.nextElementSibling;
+  const nextIsCaption = next && (next.tagName === 'FIGCAPTION' || CAPTION_CLASS.test(next.getAttribute('class') ?? ''));
+  return { container: holder, caption: nextIsCaption && isCaptionSized(next) ? next : null };
+}
+
+function captionIn(root: Element, selector: string): Element | null {
+  return Array.from(root.querySelectorAll(selector)).find(isCaptionSized) ?? null;
+}
+
+function isCaptionSized(el: Element): boolean {
+  const length = collapse(el.textContent ?? '').length;
+  return length > 0 && length <= 400 && !el.querySelector('img');
+}
+
+/**
+ * <table class="image"><tr><td><img></td></tr><tr><td class="image-caption">…</td></tr></table>:
+ * a small table with one image and a little text (many news CMSs, Vietnamese sites among them).
+ */
+function imageTable(img: Element): Element | null {
+  const table = img.closest('table');
+  if (!table || table.querySelectorAll('img').length !== 1 || table.rows.length > 3) return null;
+  if (table.querySelector('table')) return null;
+  return collapse(table.textContent ?? '').length <= 400 ? table : null;
+}
+
+function tableCaption(table: HTMLTableElement | Element): Element | null {
+  const cells = Array.from(table.querySelectorAll('td, th, caption')).filter((c) => !c.querySelector('img') && isCaptionSized(c));
+  return cells.find((c) => CAPTION_CLASS.test(c.getAttribute('class') ?? '')) ?? cells[0] ?? null;
+}
+
+/** The outermost wrapper that holds nothing but this image (<a><img></a>, <p><img></p>, <picture>). */
+function imageHolder(img: Element): Element {
+  let holder = img;
+  for (let parent = img.parentElement; parent && !parent.matches('body, article, main, td, li, figure'); parent = parent.parentElement) {
+    if (!holdsOnly(parent, holder)) break;
+    holder = parent;
+  }
+  return holder;
+}
+
+/**
+ * Whether parent holds nothing but child, whitespace and comments aside. Stops at the first other
+ * node, so climbing from many images through a long article stays linear (textContent would not).
+ */
+function holdsOnly(parent: Element, child: Node): boolean {
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    if (node === child || node.nodeType === node.COMMENT_NODE) continue;
+    if (node.nodeType === node.TEXT_NODE && (node.nodeValue ?? '').trim() === '') continue;
+    return false;
+  }
+  return true;
+}
+
+const CHROME = /(?:^|[\s_-])(?:related|promo|sidebar|comments?|share|sharing|newsletter|advert\w*|ads?|sponsor\w*|widget|recommend\w*|more-stories|teaser|outbrain|taboola)(?:$|[\s_-])/i;
+
+/** Inside navigation, sidebars, related links or comments: never brought back. */
+function isInChrome(el: Element, body: Element): boolean {
+  for (let node: Element | null = el; node && node !== body; node = node.parentElement) {
+    if (/^(?:NAV|ASIDE|FOOTER|FORM)$/.test(node.tagName)) return true;
+    if (/^(?:navigation|complementary|banner|contentinfo)$/.test(node.getAttribute('role') ?? '')) return true;
+    if (CHROME.test(`${node.getAttribute('class') ?? ''} ${node.id}`)) return true;
+  }
+  return false;
+}
+
+function isTrackingPixel(img: Element): boolean {
+  const style = img.getAttribute('style') ?? '';
+  const sizes = [
+    img.getAttribute('width'), img.getAttribute('height'),
+    /(?:^|;)\s*width\s*:\s*([\d.]+)px/i.exec(style)?.[1], /(?:^|;)\s*height\s*:\s*([\d.]+)px/i.exec(style)?.[1],
+  ];
+  return sizes.some((s) => s != null && s.trim() !== '' && Number.parseFloat(s) <= 2);
+}
+
+// Sources ------------------------------------------------------------------------------------
+
+/** The widest srcset candidate we take; larger ones are for 4K screens and waste the library. */
+const MAX_WIDTH = 1600;
+const LAZY_SRCSET = ['data-srcset', 'data-lazy-srcset', 'srcset'];
+const LAZY_SRC = ['data-src', 'data-original', 'data-lazy-src', 'data-lazy', 'src'];
+
+interface ImageSource {
+  src: string;
+  displayable: boolean;
+}
+
+/**
+ * The URL to keep for an image: the largest srcset candidate up to ~1600w (lazy-load attributes
+ * first, since the plain srcset is then often a placeholder), else the lazy or plain src, else the
+ * <picture>'s <source> candidates, else the smallest candidate we skipped as too large.
+ */
+function imageSource(img: Element, base: string): ImageSource | null {
+  const skipped: SrcsetCandidate[] = [];
+  const fromSrcset = (value: string | null | undefined): string | null => {
+    const candidates = parseSrcset(value ?? '').filter((c) => !isPlaceholder(c.url));
+    const pick = pickCandidate(candidates);
+    if (!pick) skipped.push(...candidates);
+    return pick;
+  };
+  const sources = img.parentElement?.tagName === 'PICTURE'
+    ? Array.from(img.parentElement.querySelectorAll('source:not([media])')) : [];
+  const raw =
+    firstOf(LAZY_SRCSET.map((name) => () => fromSrcset(img.getAttribute(name)))) ??
+    LAZY_SRC.map((name) => img.getAttribute(name)?.trim()).find((v) => v && !isPlaceholder(v)) ??
+    firstOf(sources.map((s) => () => fromSrcset(s.getAttribute('srcset') ?? s.getAttribute('data-srcset')))) ??
+    skipped.sort((a, b) => a.size - b.size)[0]?.url;
+  return raw ? resolveImageUrl(raw, base) : null;
+}
+
+function firstOf(thunks: Array<() => string | null>): string | null {
+  for (const thunk of thunks) {
+    const value = thunk();
+    if (value) return value;
+  }
+  return null;
+}
+
+/** Lazy-load placeholders: tiny inline GIFs/SVGs standing in until a script swaps the real URL in. */
+function isPlaceholder(url: string): boolean {
+  return url === '' || url === '#' || (/^data:/i.test(url) && url.length < 200) || /^about:/i.test(url);
+}
+
+function resolveImageUrl(raw: string, base: string): ImageSource | null {
+  const url = parseUrl(raw, base);
+  if (!url) {
+    // A relative path in a page saved without its address: keep it as found for the importer.
+    return /^[a-z][a-z\d+.-]*:/i.test(raw) ? null : { src: raw, displayable: false };
+  }
+  if (isWebUrl(url)) return { src: url.href, displayable: true };
+  if (/^data:image\/(?:png|jpe?g|gif|webp|avif)[;,]/i.test(raw)) return { src: raw, displayable: true };
+  return null; // javascript:, data:image/svg+xml, file:, …
+}
+
+interface SrcsetCandidate {
+  url: string;
+  /** Width in px for "w" descriptors, density × 1000 for "x" descriptors (1x when absent). */
+  size: number;
+  kind: 'w' | 'x';
+}
+
+/** srcset per the HTML spec's outline: a URL (which may contain commas), then descriptors up to a comma. */
+function parseSrcset(srcset: string): SrcsetCandidate[] {
+  const candidates: SrcsetCandidate[] = [];
+  const pattern = /[\s,]*(\S+)/y;
+  let position = 0;
+  while (position < srcset.length) {
+    pattern.lastIndex = position;
+    const match = pattern.exec(srcset);
+    if (!match) break;
+    let url = match[1]!;
+    position = pattern.lastIndex;
+    let descriptor = '';
+    if (url.endsWith(',')) {
+      url = url.replace(/,+$/, '');
+    } else {
+      const comma = srcset.indexOf(',', position);
+      const end = comma === -1 ? srcset.length : comma;
+      descriptor = srcset.slice(position, end).trim();
+      position = end + 1;
+    }
+    const w = /^(\d+)w$/i.exec(descriptor);
+    const x = /^([\d.]+)x$/i.exec(descriptor);
+    if (w) candidates.push({ url, size: Number(w[1]), kind: 'w' });
+    else candidates.push({ url, size: x ? Number(x[1]) * 1000 : 1000, kind: 'x' });
+  }
+  return candidates;
+}
+
+function pickCandidate(candidates: SrcsetCandidate[]): string | null {
+  const widths = candidates.filter((c) => c.kind === 'w');
+  const pool = widths.length ? widths.filter((c) => c.size <= MAX_WIDTH) : candidates.filter((c) => c.size <= 2000);
+  return pool.reduce<SrcsetCandidate | null>((best, c) => (!best || c.size > best.size ? c : best), null)?.url ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// After Readability
+
+/**
+ * Readability sometimes drops a whole captioned figure, the lead photo above the text most of all.
+ * A dropped real figure that sat between two blocks Readability kept goes back after the nearest
+ * kept block before it (as a bare marked <img>; rebuildFigures gives it its caption).
+ */
+function restoreDroppedFigures(body: Element, images: ImageInfo[]): void {
+  const survivors = new Set(Array.from(body.querySelectorAll(`[${IMG_ATTR}]`), (el) => Number(el.getAttribute(IMG_ATTR))));
+  const anchors = Array.from(body.querySelectorAll(`[${SEQ_ATTR}]`), (el) => ({ el, seq: Number(el.getAttribute(SEQ_ATTR)) }))
+    .sort((a, b) => a.seq - b.seq);
+  if (anchors.length < 2) return;
+  const first = anchors[0]!.seq;
+  const last = anchors[anchors.length - 1]!.seq;
+  const doc = body.ownerDocument;
+  images.forEach((info, index) => {
+    if (survivors.has(index) || !info.restorable || info.seq <= first || info.seq >= last) return;
+    const before = anchors[lastIndexBelow(anchors, info.seq)]!.el;
+    const img = doc.createElement('img');
+    img.setAttribute(IMG_ATTR, String(index));
+    img.setAttribute(SEQ_ATTR, String(info.seq));
+    before.after(img);
+  });
+}
+
+function lastIndexBelow(anchors: Array<{ seq: number }>, seq: number): number {
+  let lo = 0;
+  let hi = anchors.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (anchors[mid]!.seq < seq) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Replaces each surviving image (and the box it came in) with
+ * <figure data-figure="N"><img src alt><figcaption>caption</figcaption></figure>, N in order.
+ */
+function rebuildFigures(body: Element, images: ImageInfo[]): ParsedFigure[] {
+  const figures: ParsedFigure[] = [];
+  const done = new Set<number>();
+  const lastAfter = new Map<Element, Element>();
+  const base = body.ownerDocument.baseURI;
+  for (const img of Array.from(body.querySelectorAll('img'))) {
+    if (!img.isConnected && !body.contains(img)) continue;
+    const marked = img.getAttribute(IMG_ATTR);
+    const info = marked !== null ? images[Number(marked)] : describeUnmarkedImage(img, base);
+    if (!info || (marked !== null && done.has(Number(marked)))) {
+      removePruning(img, body);
+      continue;
+    }
+    if (marked !== null) done.add(Number(marked));
+    const figure = buildFigure(body.ownerDocument, figures.length, info);
+    figures.push({ src: info.src, alt: info.alt, caption: info.caption });
+    placeFigure(figure, figureBox(img, marked, body), body, lastAfter);
+  }
+  for (const caption of Array.from(body.querySelectorAll(`[${CAPTION_ATTR}]`))) removePruning(caption, body);
+  dropRepeatedCaptions(body);
+  unwrapForeignFigures(body);
+  return figures;
+}
+
+/** An image Readability made itself (from a lazy <figure>), which we never saw. */
+function describeUnmarkedImage(img: Element, base: string): ImageInfo | null {
+  const source = imageSource(img, base);
+  if (!source || isTrackingPixel(img)) return null;
+  const caption = img.closest('figure')?.querySelector('figcaption');
+  return {
+    ...source,
+    alt: collapse(img.getAttribute('alt') ?? ''),
+    caption: caption ? collapse(caption.textContent ?? '') : '',
+    seq: -1,
+    restorable: false,
+  };
+}
+
+function buildFigure(doc: Document, n: number, info: ImageInfo): Element {
+  const figure = doc.createElement('figure');
+  figure.setAttribute('data-figure', String(n));
+  if (info.displayable) {
+    const img = doc.createElement('img');
+    img.setAttribute('src', info.src);
+    img.setAttribute('alt', info.alt);
+    figure.append(img);
+  }
+  if (info.caption) {
+    const figcaption = doc.createElement('figcaption');
+    figcaption.textContent = info.caption;
+    figure.append(figcaption);
+  }
+  return figure;
+}
+
+/** The element the rebuilt figure replaces: the marked box, widened over now-empty wrappers. */
+function figureBox(img: Element, marked: string | null, body: Element): Element {
+  let box = (marked !== null ? img.closest(`[${FIGURE_ATTR}="${marked}"]`) : null) ?? img;
+  if (!body.contains(box) || box === body) box = img;
+  for (let parent = box.parentElement; parent && parent !== body; parent = parent.parentElement) {
+    if (!/^(?:P|A|SPAN|DIV|PICTURE|CENTER|FIGURE|SECTION)$/.test(parent.tagName) || !holdsOnly(parent, box)) break;
+    box = parent;
+  }
+  return box;
+}
+
+/** A figure cannot live inside a paragraph: one found mid-paragraph goes after it. */
+function placeFigure(figure: Element, box: Element, body: Element, lastAfter: Map<Element, Element>): void {
+  const paragraph = box.parentElement?.closest('p, h1, h2, h3, h4, h5, h6');
+  if (paragraph && body.contains(paragraph)) {
+    box.remove();
+    (lastAfter.get(paragraph) ?? paragraph).after(figure);
+    lastAfter.set(paragraph, figure);
+  } else {
+    box.replaceWith(figure);
+  }
+}
+
+/** A caption Readability kept as a paragraph next to the image, now repeated in the figcaption. */
+function dropRepeatedCaptions(body: Element): void {
+  for (const figure of Array.from(body.querySelectorAll('figure[data-figure]'))) {
+    const caption = comparable(figure.querySelector('figcaption')?.textContent);
+    if (!caption) continue;
+    for (const sibling of [figure.previousElementSibling, figure.nextElementSibling]) {
+      if (sibling?.tagName === 'P' && comparable(sibling.textContent) === caption) sibling.remove();
+    }
+  }
+}
+
+/** Every <figure> in the stored HTML is ours; others (pull quotes, emptied galleries) are unwrapped. */
+function unwrapForeignFigures(body: Element): void {
+  for (const figure of Array.from(body.querySelectorAll('figure:not([data-figure])'))) {
+    for (const caption of Array.from(figure.querySelectorAll(':scope > figcaption'))) {
+      const p = body.ownerDocument.createElement('p');
+      p.append(...Array.from(caption.childNodes));
+      caption.replaceWith(p);
+    }
+    figure.replaceWith(...Array.from(figure.childNodes));
+  }
+}
+
+/** Removes el and any wrapper left empty by its removal. */
+function removePruning(el: Element, body: Element): void {
+  let parent: Element | null = el.parentElement;
+  el.remove();
+  while (parent && parent !== body && isEmpty(parent)) {
+    const next: Element | null = parent.parentElement;
+    parent.remove();
+    parent = next;
+  }
+}
+
+function isEmpty(el: Element): boolean {
+  return collapse(el.textContent ?? '') === '' && !el.querySelector('img, figure, hr, iframe, video');
+}
+
+// Body clean-up --------------------------------------------------------------------------------
+
+function tidyBody(body: Element, title: string): void {
+  normaliseHeadings(body);
+  removeTitleHeading(body, title);
+  removeTrailingLinkLines(body);
+}
+
+const HEADING_LEVEL: Record<string, string> = { H1: 'h2', H2: 'h2', H3: 'h3', H4: 'h4', H5: 'h4', H6: 'h4' };
+
+/** The reader styles three levels below the title: h1/h2 → h2, h3 → h3, h4–h6 → h4. */
+function normaliseHeadings(body: Element): void {
+  for (const heading of Array.from(body.querySelectorAll('h1, h5, h6'))) {
+    const renamed = body.ownerDocument.createElement(HEADING_LEVEL[heading.tagName]!);
+    renamed.append(...Array.from(heading.childNodes));
+    heading.replaceWith(renamed);
+  }
+}
+
+function removeTitleHeading(body: Element, title: string): void {
+  const first = body.querySelector('h2, h3, h4');
+  if (first && comparable(first.textContent) === comparable(title)) removePruning(first, body);
+}
+
+/** "« Back to news | Print | Email to a friend" after the last paragraph: two links or more, mostly link. */
+function removeTrailingLinkLines(body: Element): void {
+  const paragraphs = Array.from(body.querySelectorAll('p'));
+  for (let i = paragraphs.length - 1; i >= 0; i--) {
+    const p = paragraphs[i]!;
+    const text = collapse(p.textContent ?? '');
+    const links = Array.from(p.querySelectorAll('a'));
+    const linkText = links.reduce((sum, a) => sum + collapse(a.textContent ?? '').length, 0);
+    if (text.length >= 150 || links.length < 2 || linkText < text.length / 2) return;
+    removePruning(p, body);
+  }
+}
+
+/**
+ * The standfirst. A description that is not just the first paragraph (or its truncation) is the
+ * lead as it stands; otherwise the first paragraph is, and it leaves the body so it is not shown
+ * twice. The only paragraph of a page is never moved out of the body.
+ */
+function takeLead(body: Element, described: string | null): string {
+  const paragraphs = Array.from(body.querySelectorAll('p'))
+    .filter((p) => !p.closest('figure, blockquote, li, table') && collapse(p.textContent ?? '') !== '');
+  const leading = paragraphs.slice(0, 3);
+  const match = described ? leading.find((p) => repeats(described, collapse(p.textContent ?? ''))) : leading[0];
+  if (!match) return described ?? '';
+  if (paragraphs.length < 2) return '';
+  const lead = collapse(match.textContent ?? '');
+  removePruning(match, body);
+  return lead;
+}
+
+/** Whether a description is the paragraph, or the paragraph cut short ("…" or not). */
+function repeats(description: string, paragraph: string): boolean {
+  const d = comparable(description.replace(/\s*(?:…|\.\.\.)$/, ''));
+  const p = comparable(paragraph);
+  return d !== '' && (d === p || (d.length >= 40 && p.startsWith(d)));
+}
+
+/** Layout wrappers the sanitiser would unwrap anyway (it keeps their content, not the tag). */
+const WRAPPERS = new Set(['DIV', 'SECTION', 'ARTICLE', 'MAIN', 'HEADER', 'FOOTER', 'CENTER', 'HGROUP']);
+
+/**
+ * body.innerHTML without its layout wrappers. DOMPurify unwraps a disallowed element by moving its
+ * children one by one, which jsdom makes quadratic: a long article inside a <div> took seconds.
+ * Leaving them out here is linear; the result still goes through the sanitiser as a whole.
+ */
+function serializeFlat(body: Element): string {
+  const parts: string[] = [];
+  const visit = (parent: Element): void => {
+    for (let node = parent.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === node.TEXT_NODE) parts.push(escapeHtml(node.nodeValue ?? ''));
+      else if (node.nodeType !== node.ELEMENT_NODE) continue;
+      else if (WRAPPERS.has((node as Element).tagName)) visit(node as Element);
+      else parts.push((node as Element).outerHTML);
+    }
+  };
+  visit(body);
+  return parts.join('');
+}
+
+/**
+ * Removed wrappers leave runs of blank lines between blocks. Only whitespace between tags changes,
+ * and not at all when a <pre> is present, where it would show.
+ */
+function tidyWhitespace(html: string): string {
+  return (html.includes('<pre') ? html : html.replace(/>\s*\n\s*</g, '>\n<')).trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain text
+
+const TEXT_BLOCKS = new Set([
+  'p', 'div', 'section', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'dl', 'dt', 'dd',
+  'blockquote', 'pre', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'hr',
+]);
+
+/**
+ * The body as text: one paragraph per block, separated by blank lines; <br> is a line break;
+ * figures (and so captions) left out.
+ */
+function plainTextOfHtml(doc: Document, html: string): string {
+  // DOMParser, not template.innerHTML: jsdom moves a fragment's top-level nodes one at a time,
+  // which is quadratic for a long article.
+  const parsed = new doc.defaultView!.DOMParser().parseFromString(html, 'text/html');
+  const blocks: string[] = [];
+  let line = '';
+  const flush = (): void => {
+    const text = line.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
+    if (text) blocks.push(text);
+    line = '';
+  };
+  const walk = (node: Node, inPre: boolean): void => {
+    if (node.nodeType === node.TEXT_NODE) {
+      line += inPre ? node.nodeValue ?? '' : (node.nodeValue ?? '').replace(/[\s]+/g, ' ');
+      return;
+    }
+    if (node.nodeType !== node.ELEMENT_NODE) return;
+    const tag = (node as Element).localName;
+    if (tag === 'figure' || tag === 'figcaption') return;
+    if (tag === 'br') { line += '\n'; return; }
+    if (tag === 'td' || tag === 'th') line += ' ';
+    const block = TEXT_BLOCKS.has(tag);
+    if (block) flush();
+    for (let child = node.firstChild; child; child = child.nextSibling) walk(child, inPre || tag === 'pre');
+    if (block) flush();
+  };
+  for (let child = parsed.body.firstChild; child; child = child.nextSibling) walk(child, false);
+  flush();
+  return blocks.join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function parseUrl(raw: string, base?: string): URL | null {
+  try {
+    return new URL(raw.trim(), base);
+  } catch {
+    return null;
+  }
+}
+
+function isWebUrl(url: URL): boolean {
+  return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Trimmed, whitespace-collapsed text, or null when there is none. */
+function clean(text: string | null | undefined): string | null {
+  const value = text ? collapse(text) : '';
+  return value || null;
+}
+
+/** "By Jane Doe" → "Jane Doe"; refuses things too long to be a name list. */
+function cleanByline(text: string | null | undefined): string | null {
+  const value = clean(text)?.replace(/^by[:\s]\s*/i, '').replace(/[\s,|·•–—-]+$/, '').trim();
+  return value && value.length < 100 ? value : null;
+}
+
+/** For comparing a heading or paragraph with the title or description. */
+function comparable(text: string | null | undefined): string {
+  return collapse(text ?? '').toLowerCase().replace(/[\s.:;,!?…]+$/, '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
