@@ -260,3 +260,27 @@ export function setStarred(db: Database, id: number, starred: boolean): boolean 
 export function deleteArticle(db: Database, id: number): boolean {
   return db.prepare('DELETE FROM articles WHERE id = ?').run(id).changes === 1;
 }
+
+export interface SourceCountRow {
+  id: number;
+  name: string;
+  total: number;
+  unread: number;
+}
+
+/** Counts for the sidebar: everything, unread, starred, and each source. */
+export function sidebarCounts(db: Database): { all: number; unread: number; starred: number; sources: SourceCountRow[] } {
+  const totals = db
+    .prepare<[], { all: number; unread: number; starred: number }>(
+      `SELECT count(*) AS "all", coalesce(sum(is_read = 0), 0) AS unread, coalesce(sum(is_starred), 0) AS starred FROM articles`,
+    )
+    .get()!;
+  const sources = db
+    .prepare<[], SourceCountRow>(
+      `SELECT s.id, s.name, count(a.id) AS total, coalesce(sum(a.is_read = 0), 0) AS unread
+       FROM sources s JOIN articles a ON a.source_id = s.id
+       GROUP BY s.id ORDER BY s.name COLLATE NOCASE`,
+    )
+    .all();
+  return { ...totals, sources };
+}

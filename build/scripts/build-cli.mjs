@@ -7,10 +7,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { broadsheet: 'main/cli/index.ts', 'import-worker': 'main/ingest/worker.ts' },
+  entryPoints: { broadsheet: 'main/cli/index.ts' },
   outdir: 'out/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',

@@ -1,0 +1,219 @@
+import { parseArgs } from 'node:util';
+import { closeLibrary, openLibrary, type Database } from '../../db/library.js';
+import { getArticle, listArticles } from '../../db/articles.js';
+import { searchArticles } from '../../db/search.js';
+import { runDoctor } from '../../db/doctor.js';
+import type { ImportItem } from '../ingest/import.js';
+import { defaultLibraryPath } from '../paths.js';
+import { formatArticle, formatHit, formatListRow } from './format.js';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Progress goes here (a redrawn line) when stderr is a terminal. */
+  progress?: (text: string) => void;
+  tty: boolean;
+}
+
+const processIo: Io = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r\x1b[2K${text}`) : undefined,
+  tty: Boolean(process.stdout.isTTY),
+};
+
+const USAGE = `Usage: broadsheet <command> [options]
+
+Commands:
+  import PATH...            import article files and folders (.txt, .md, .html), recursively
+  list [--limit N]          saved articles, newest first
+  show ID                   one article, as text
+  search QUERY [--limit N]  ranked full-text search with snippets
+  doctor                    check the library file and print what it holds
+  web [--port N]            serve the reader on 127.0.0.1 (prints its address first)
+
+Options:
+  --db PATH    the library file (default: ${defaultLibraryPath()})
+  --json       machine-readable output
+  -h, --help   this help`;
+
+class UsageError extends Error {}
+
+/** Runs one command; returns the exit status. Never throws for anything a user can type. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    io.err(`broadsheet: ${(err as Error).message}`);
+    io.err('Run `broadsheet --help` for usage.');
+    return 2;
+  }
+  const { values, positionals } = args;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (command || values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (values.version) {
+    io.out('broadsheet 0.1.0');
+    return 0;
+  }
+  const file = values.db ?? defaultLibraryPath();
+  let db: Database | undefined;
+  try {
+    const handler = COMMANDS[command];
+    if (!handler) throw new UsageError(`unknown command "${command}"`);
+    db = openLibrary(file);
+    return await handler({ db, rest, json: values.json ?? false, limit: parseLimit(values.limit), port: parsePort(values.port), io });
+  } catch (err) {
+    io.err(`broadsheet: ${(err as Error).message}`);
+    if (err instanceof UsageError) return 2;
+    return 1;
+  } finally {
+    if (db) closeLibrary(db);
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+}
+
+function parseLimit(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--limit must be a whole number above 0, not "${raw}"`);
+  return n;
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be a port number (0 picks a free one), not "${raw}"`);
+  return n;
+}
+
+interface Ctx {
+  db: Database;
+  rest: string[];
+  json: boolean;
+  limit: number | undefined;
+  port: number;
+  io: Io;
+}
+
+const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
+  async import({ db, rest, json, io }) {
+    if (rest.length === 0) throw new UsageError('import needs at least one file or folder');
+    // Loaded on demand: parsing pulls in jsdom, which the quick commands do not need.
+    const { importPaths } = await import('../ingest/import.js');
+    let progressShown = false;
+    const summary = await importPaths(db, rest, {
+      onProgress: ({ done, total, item }) => {
+        if (progressShown) io.progress?.('');
+        if (!json) io.out(describeItem(item));
+        if (io.progress && total > 20) {
+          io.progress(`importing ${done}/${total}`);
+          progressShown = true;
+        }
+      },
+    });
+    if (progressShown) io.progress?.('');
+    const line = `${summary.imported} imported, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.failed} failed`;
+    if (json) io.out(JSON.stringify(summary, null, 2));
+    else io.err(line);
+    return summary.failed > 0 ? 1 : 0;
+  },
+
+  list({ db, json, limit, io }) {
+    const rows = listArticles(db, { limit: limit ?? 50 });
+    if (json) io.out(JSON.stringify(rows, null, 2));
+    else if (rows.length === 0) io.err('The library is empty. Add articles with `broadsheet import PATH`.');
+    else rows.forEach((r) => io.out(formatListRow(r)));
+    return 0;
+  },
+
+  show({ db, rest, json, io }) {
+    const id = Number(rest[0]);
+    if (!Number.isInteger(id) || id < 1) throw new UsageError(`show needs an article id, not "${rest[0] ?? ''}"`);
+    const a = getArticle(db, id);
+    if (!a) {
+      io.err(`broadsheet: no article with id ${id}`);
+      return 1;
+    }
+    if (json) {
+      io.out(JSON.stringify({ ...a, figures: a.figures.map((f) => ({ src: f.src, alt: f.alt, caption: f.caption, image: f.imageHash })) }, null, 2));
+    } else io.out(formatArticle(a));
+    return 0;
+  },
+
+  search({ db, rest, json, limit, io }) {
+    const query = rest.join(' ');
+    if (!query.trim()) throw new UsageError('search needs a query');
+    const hits = searchArticles(db, query, { limit: limit ?? 20 });
+    if (json) io.out(JSON.stringify(hits, null, 2));
+    else if (hits.length === 0) io.err(`Nothing matches "${query}".`);
+    else hits.forEach((h) => io.out(formatHit(h, io.tty)));
+    return 0;
+  },
+
+  doctor({ db, json, io }) {
+    const r = runDoctor(db);
+    if (json) io.out(JSON.stringify(r, null, 2));
+    else {
+      io.out(`library:        ${r.file}`);
+      io.out(`schema version: ${r.schemaVersion}`);
+      io.out(`integrity:      ${r.integrity.join('; ')}`);
+      io.out(`search index:   ${r.searchIndex}`);
+      io.out(`journal:        ${r.journalMode}`);
+      const c = r.counts;
+      io.out(`articles:       ${c.articles} (${c.unread} unread, ${c.starred} starred)`);
+      io.out(`figures:        ${c.figures}, images stored: ${c.images}, sources: ${c.sources}`);
+    }
+    return r.ok ? 0 : 1;
+  },
+};
+
+/** Serves until SIGINT or SIGTERM, then closes the server and (in main) the library. */
+async function web({ db, port, io }: Ctx): Promise<number> {
+  const { startWebHost } = await import('../web/server.js');
+  const host = await startWebHost({ db, port });
+  io.out(host.url);
+  io.err('Serving the reader on 127.0.0.1 only. Press Ctrl+C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await host.close();
+  io.err('Stopped.');
+  return 0;
+}
+
+COMMANDS.web = web;
+
+function describeItem(item: ImportItem): string {
+  switch (item.status) {
+    case 'imported':
+      return `imported   #${item.id}  ${item.title}  (${item.path})`;
+    case 'duplicate':
+      return `duplicate  #${item.id}  ${item.title}  (${item.path})`;
+    case 'failed':
+      return `failed     ${item.path}: ${item.reason}`;
+  }
+}

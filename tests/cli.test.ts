@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
+
+const BIN = path.join(REPO, 'main/cli/bin.mjs');
+
+/** Runs the real `broadsheet` command, as a user would. */
+function broadsheet(db: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function library() {
+  return path.join(tempDir(), 'library.sqlite');
+}
+
+describe('broadsheet import, show, list, search', () => {
+  it('imports the reference article and shows it back with its figures and captions', () => {
+    const db = library();
+    const imp = broadsheet(db, 'import', SHARED_FIXTURE);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toMatch(/^imported +#1 +Belarus's Choice: NATO or Russia\?/m);
+    expect(imp.stderr).toContain('1 imported, 0 duplicates, 0 failed');
+
+    const show = broadsheet(db, 'show', '1', '--json');
+    expect(show.code).toBe(0);
+    const a = JSON.parse(show.stdout);
+    for (const key of ['id', 'title', 'source', 'author', 'attribution', 'url', 'publishedAt', 'savedAt', 'lead', 'html', 'text', 'figures']) {
+      expect(a).toHaveProperty(key);
+    }
+    expect(a.title).toBe("Belarus's Choice: NATO or Russia?");
+    expect(a.source).toBe('Baonghean');
+    expect(a.author).toBe('Phu Binh');
+    expect(a.attribution).toBe('DW');
+    expect(a.figures.map((f: { src: string; caption: string }) => [f.src, f.caption])).toEqual([
+      ['', 'Belarusian President Alexander Lukashenko. Photo: Reuters'],
+      ['', 'Minsk hosted a joint Russian-Belarusian military parade in 2014. Photo: DW'],
+      ['', 'Belarus has signed military cooperation agreements with NATO members Latvia, Poland and Lithuania.'],
+    ]);
+    expect(a.html).toContain('<h2>Military agreement with Russia</h2>');
+    for (const junk of ['RELATED NEWS', '![', '|']) {
+      expect(a.html).not.toContain(junk);
+      expect(a.text).not.toContain(junk);
+    }
+
+    const text = broadsheet(db, 'show', '1');
+    expect(text.stdout).toContain('[Figure 2: Minsk hosted a joint Russian-Belarusian military parade in 2014. Photo: DW]');
+    expect(text.stdout).toContain('By Phu Binh · Baonghean');
+  });
+
+  it('finds the article by a word in its body, in a caption, and without accents', () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE, path.join(REPO, 'tests/fixtures/articles'));
+    const body = JSON.parse(broadsheet(db, 'search', 'Jakovlevski', '--json').stdout);
+    expect(body[0]).toMatchObject({ title: "Belarus's Choice: NATO or Russia?", source: 'Baonghean', matchedIn: ['body'] });
+    expect(body[0].snippet).toContain('<mark>Jakovlevski</mark>');
+    for (const key of ['id', 'title', 'source', 'publishedAt', 'snippet', 'matchedIn', 'score']) expect(body[0]).toHaveProperty(key);
+
+    const caption = JSON.parse(broadsheet(db, 'search', 'parade', '--json').stdout);
+    expect(caption.map((h: { title: string }) => h.title)).toContain("Belarus's Choice: NATO or Russia?");
+    expect(caption.find((h: { title: string }) => h.title.startsWith('Belarus')).matchedIn).toContain('caption');
+
+    const none = broadsheet(db, 'search', 'zzzyzx', '--json');
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+  });
+
+  it('keeps one article when the same file is imported twice', () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE);
+    const again = broadsheet(db, 'import', SHARED_FIXTURE);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^duplicate +#1 /m);
+    expect(JSON.parse(broadsheet(db, 'list', '--json').stdout)).toHaveLength(1);
+  });
+
+  it('imports folders recursively and lists newest first', () => {
+    const db = library();
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'a/b'), { recursive: true });
+    fs.copyFileSync(SHARED_FIXTURE, path.join(dir, 'a/b/belarus.txt'));
+    fs.writeFileSync(path.join(dir, 'a/notes.md'), '# Harbour notes\n\nThe harbour reopened on Monday after the storm.\n\nBoats came back in the evening.\n');
+    fs.writeFileSync(path.join(dir, 'a/ignore.pdf.bak'), 'not an article');
+    const imp = broadsheet(db, 'import', dir);
+    expect(imp.code).toBe(0);
+    expect(imp.stderr).toContain('2 imported');
+    const list = JSON.parse(broadsheet(db, 'list', '--json').stdout);
+    expect(list.map((r: { title: string }) => r.title).sort()).toEqual(["Belarus's Choice: NATO or Russia?", 'Harbour notes']);
+    expect(list[0].sortAt).toBeGreaterThanOrEqual(list[1].sortAt);
+  });
+
+  it('tells an empty library what to do next', () => {
+    const r = broadsheet(library(), 'list');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('broadsheet import');
+  });
+});
+
+describe('bad input', () => {
+  it('names each bad file and the reason, imports the rest, and exits non-zero', () => {
+    const db = library();
+    const dir = tempDir();
+    const f = (name: string, data: string | Buffer) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, data);
+      return p;
+    };
+    const good = f('good.txt', fs.readFileSync(SHARED_FIXTURE));
+    const empty = f('empty.txt', '');
+    const png = f('photo.txt', Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+    const badUtf8 = f('latin1.txt', Buffer.concat([Buffer.from('Caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n\nA story.\n')]));
+    const huge = path.join(dir, 'huge.txt');
+    fs.writeFileSync(huge, Buffer.alloc(50 * 1024 * 1024, 'a'));
+    const noTitle = f('notitle.txt', '\n\n   \n\t\n');
+    const missing = path.join(dir, 'missing.txt');
+    const emptyDir = path.join(dir, 'nothing-here');
+    fs.mkdirSync(emptyDir);
+    fs.writeFileSync(path.join(emptyDir, 'readme.pdf'), 'x');
+
+    const r = broadsheet(db, 'import', missing, emptyDir, empty, png, badUtf8, huge, noTitle, good);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    const failed = (p: string) => lines.find((l) => l.startsWith('failed') && l.includes(p));
+    expect(failed(missing)).toMatch(/no such file/);
+    expect(failed(emptyDir)).toMatch(/no articles in this folder/);
+    expect(failed(empty)).toMatch(/empty file/);
+    expect(failed(png)).toMatch(/not a text file \(it is a PNG/);
+    expect(failed(badUtf8)).toMatch(/not valid UTF-8 \(first bad byte at offset 3\)/);
+    expect(failed(huge)).toMatch(/too large \(50\.0 MB; the limit is 16\.0 MB\)/);
+    expect(failed(noTitle)).toMatch(/empty file|no title/);
+    expect(lines.filter((l) => l.startsWith('failed'))).toHaveLength(7);
+    expect(lines.some((l) => l.startsWith('imported') && l.includes(good))).toBe(true);
+    expect(r.stderr).toContain('1 imported, 0 duplicates, 7 failed');
+
+    const doctor = broadsheet(db, 'doctor', '--json');
+    expect(doctor.code).toBe(0);
+    const report = JSON.parse(doctor.stdout);
+    expect(report.counts).toMatchObject({ articles: 1, figures: 3 });
+    expect(report.integrity).toEqual(['ok']);
+  });
+
+  it('refuses a library from a newer version and leaves it as it was', () => {
+    const db = library();
+    const raw = new BetterSqlite3(db);
+    raw.pragma('user_version = 999');
+    raw.close();
+    const before = fs.readFileSync(db);
+    const r = broadsheet(db, 'list');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/newer version of Broadsheet \(schema 999/);
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('answers a mistyped command with usage and status 2', () => {
+    const r = broadsheet(library(), 'imprt', 'x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "imprt"');
+    expect(broadsheet(library(), 'show', 'abc').code).toBe(2);
+    expect(broadsheet(library(), 'list', '--limit', '-3').code).toBe(2);
+  });
+});
+
+describe('broadsheet doctor', () => {
+  it('prints the schema version, the integrity check and counts', () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE);
+    const r = broadsheet(db, 'doctor');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/schema version: \d+/);
+    expect(r.stdout).toContain('integrity:      ok');
+    expect(r.stdout).toContain('articles:       1 (1 unread, 0 starred)');
+    expect(r.stdout).toContain('figures:        3');
+  });
+});
