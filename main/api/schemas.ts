@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { LibraryApi } from '../../preload/api.js';
+
+/**
+ * Runtime checks for every request the page can send. Whatever arrives over IPC or HTTP is
+ * untrusted: wrong types, missing fields, extra fields and oversized values are refused here,
+ * before any handler runs.
+ */
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const empty = z.object({}).strict();
+
+export const MAX_IMPORT_FILES = 500;
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+export const REQUEST_SCHEMAS = {
+  listArticles: z
+    .object({
+      filter: z.enum(['all', 'unread', 'starred']).optional(),
+      sourceId: id.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+      after: z.object({ sortAt: z.number().int(), id }).strict().optional(),
+    })
+    .strict(),
+  getArticle: z.object({ id }).strict(),
+  setRead: z.object({ id, read: z.boolean() }).strict(),
+  setStarred: z.object({ id, starred: z.boolean() }).strict(),
+  sidebar: empty,
+  search: z
+    .object({ query: z.string().max(10_000), limit: z.number().int().min(1).max(500).optional() })
+    .strict(),
+  importFiles: z
+    .object({
+      files: z
+        .array(z.object({ name: z.string().min(1).max(1024), content: z.string() }).strict())
+        .min(1)
+        .max(MAX_IMPORT_FILES)
+        .refine((files) => files.reduce((n, f) => n + f.content.length, 0) <= MAX_IMPORT_BYTES, {
+          message: `at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB at a time`,
+        }),
+    })
+    .strict(),
+  addSample: empty,
+  getSettings: empty,
+  setSettings: z
+    .object({
+      theme: z.enum(['system', 'light', 'dark', 'sepia']).optional(),
+      fontSize: z.number().int().min(12).max(32).optional(),
+      lineWidth: z.enum(['narrow', 'medium', 'wide']).optional(),
+    })
+    .strict(),
+} satisfies Record<keyof LibraryApi, z.ZodType>;
+
+export const openExternalSchema = z.object({ url: z.string().max(8192) }).strict();

@@ -1,0 +1,194 @@
+/**
+ * The API contract between the page and the library: every call the renderer can make, with its
+ * request and response types. Imported by main (handlers, validation), the preload (channel
+ * allow-list) and the renderer (types). No runtime dependencies: the preload bundles it.
+ *
+ * Every call takes one JSON-serialisable request object and resolves to a JSON-serialisable
+ * response; failures reject with an Error whose message is a sentence for the user.
+ */
+
+export type ListFilter = 'all' | 'unread' | 'starred';
+
+export interface ListRequest {
+  filter?: ListFilter;
+  sourceId?: number;
+  limit?: number;
+  /** The `next` cursor of the previous page. */
+  after?: ListCursor;
+}
+
+export interface ListCursor {
+  sortAt: number;
+  id: number;
+}
+
+export interface ArticleRow {
+  id: number;
+  title: string;
+  source: string | null;
+  sourceId: number | null;
+  author: string | null;
+  publishedAt: number | null;
+  savedAt: number;
+  sortAt: number;
+  /** The start of the lead, for the list's second line. */
+  lead: string;
+  isRead: boolean;
+  isStarred: boolean;
+  /** Stored image id (hash) for the row's thumbnail, or null. */
+  thumbnail: string | null;
+}
+
+export interface ListPage {
+  rows: ArticleRow[];
+  /** Pass as `after` to get the next page; null at the end. */
+  next: ListCursor | null;
+}
+
+export interface FigureView {
+  position: number;
+  /** The address in the original article ('' when it had none). Never loaded by the page. */
+  src: string;
+  alt: string;
+  caption: string;
+  /** Stored image id (hash), or null when the picture is not in the library. */
+  image: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface ArticleView {
+  id: number;
+  title: string;
+  source: string | null;
+  author: string | null;
+  attribution: string | null;
+  url: string | null;
+  publishedAt: number | null;
+  savedAt: number;
+  lead: string;
+  /** Sanitised body HTML; figures appear as <figure data-figure="N"> indexing `figures`. */
+  html: string;
+  wordCount: number;
+  isRead: boolean;
+  isStarred: boolean;
+  figures: FigureView[];
+}
+
+export interface SourceCount {
+  id: number;
+  name: string;
+  total: number;
+  unread: number;
+}
+
+export interface Sidebar {
+  all: number;
+  unread: number;
+  starred: number;
+  sources: SourceCount[];
+}
+
+export type MatchedIn = 'title' | 'lead' | 'body' | 'caption' | 'author' | 'source';
+
+export interface SearchResult {
+  id: number;
+  title: string;
+  source: string | null;
+  publishedAt: number | null;
+  /** HTML-escaped passage with matched words in <mark>. */
+  snippet: string;
+  matchedIn: MatchedIn[];
+  score: number;
+}
+
+export interface ImportFile {
+  /** File name with extension: decides how it is read (.txt, .md, .html). */
+  name: string;
+  /** The file's text. */
+  content: string;
+}
+
+export type ImportOutcome =
+  | { name: string; status: 'imported' | 'duplicate'; id: number; title: string }
+  | { name: string; status: 'failed'; reason: string };
+
+export interface ImportResult {
+  imported: number;
+  duplicates: number;
+  failed: number;
+  items: ImportOutcome[];
+}
+
+export type Theme = 'system' | 'light' | 'dark' | 'sepia';
+export type LineWidth = 'narrow' | 'medium' | 'wide';
+
+export interface Settings {
+  theme: Theme;
+  /** Reader font size in CSS pixels. */
+  fontSize: number;
+  lineWidth: LineWidth;
+}
+
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', fontSize: 18, lineWidth: 'medium' };
+
+/** The calls, by channel name. */
+export interface LibraryApi {
+  listArticles(req: ListRequest): Promise<ListPage>;
+  getArticle(req: { id: number }): Promise<ArticleView | null>;
+  setRead(req: { id: number; read: boolean }): Promise<{ ok: boolean }>;
+  setStarred(req: { id: number; starred: boolean }): Promise<{ ok: boolean }>;
+  sidebar(req: Record<string, never>): Promise<Sidebar>;
+  search(req: { query: string; limit?: number }): Promise<SearchResult[]>;
+  importFiles(req: { files: ImportFile[] }): Promise<ImportResult>;
+  addSample(req: Record<string, never>): Promise<{ id: number }>;
+  getSettings(req: Record<string, never>): Promise<Settings>;
+  setSettings(req: Partial<Settings>): Promise<Settings>;
+}
+
+/** Calls the shell answers itself, not the library. */
+export interface ShellApi {
+  /** Opens an http(s) link in the system browser; anything else is refused. */
+  openExternal(req: { url: string }): Promise<{ opened: boolean }>;
+}
+
+export type Api = LibraryApi & ShellApi;
+export type Channel = keyof Api;
+export type Req<C extends Channel> = Parameters<Api[C]>[0];
+export type Res<C extends Channel> = Awaited<ReturnType<Api[C]>>;
+
+/** The allow-list: the only channels the preload forwards and main answers. */
+export const LIBRARY_CHANNELS = [
+  'listArticles',
+  'getArticle',
+  'setRead',
+  'setStarred',
+  'sidebar',
+  'search',
+  'importFiles',
+  'addSample',
+  'getSettings',
+  'setSettings',
+] as const satisfies readonly (keyof LibraryApi)[];
+
+export const SHELL_CHANNELS = ['openExternal'] as const satisfies readonly (keyof ShellApi)[];
+
+export const CHANNELS: readonly Channel[] = [...LIBRARY_CHANNELS, ...SHELL_CHANNELS];
+
+/** IPC channel names are namespaced so nothing else on ipcMain can collide with them. */
+export const ipcName = (c: Channel) => `broadsheet:${c}`;
+
+/**
+ * What the page gets: the calls, plus the one host-specific thing it needs, the address of a
+ * stored image. The renderer never knows whether it runs in Electron or in the web host.
+ */
+export interface BroadsheetBridge {
+  invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>>;
+  imageUrl(hash: string, variant?: 'full' | 'thumb'): string;
+}
+
+declare global {
+  interface Window {
+    broadsheet?: BroadsheetBridge;
+  }
+}
