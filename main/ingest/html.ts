@@ -257,7 +257,8 @@ function isBylineElement(el: Element): boolean {
 function removeBylines(doc: Document, metaAuthor: string | null): string | null {
   const bylines: Element[] = [];
   for (const el of Array.from(doc.body.querySelectorAll('*'))) {
-    if (bylines.some((b) => b.contains(el))) continue;
+    // Document order: an element inside an earlier byline is inside the latest one.
+    if (bylines.at(-1)?.contains(el)) continue;
     if (isBylineElement(el)) bylines.push(el);
   }
   const author = metaAuthor ?? cleanByline(bylines[0]?.textContent);
@@ -273,16 +274,16 @@ const DATELINE_BLOCKS = new Set(['P', 'DIV', 'SECTION', 'HEADER', 'FOOTER', 'ASI
 
 /**
  * "Published <time>…</time> by" lines: publishedAt already holds the date. Removes the block that
- * holds little besides a <time>. A <time> inside a sentence, a list item or a table stays: a
- * timeline of events is content.
+ * holds little besides a <time>. A <time> inside a sentence, or straight inside a list item or
+ * table cell, stays: a timeline of events is content (a layout table around the page is not).
  */
 function removeDatelines(doc: Document): void {
   for (const time of Array.from(doc.body.querySelectorAll('time'))) {
-    if (!time.isConnected || time.closest('li, dd, td, th')) continue;
+    if (!time.isConnected) continue;
     const limit = collapse(time.textContent ?? '').length + 25;
     let candidate: Element | null = null;
     for (let el = time.parentElement; el && el !== doc.body; el = el.parentElement) {
-      if (collapse(el.textContent ?? '').length > limit || el.matches('article, main')) break;
+      if (el.matches('article, main, li, dd, td, th') || collapse(el.textContent ?? '').length > limit) break;
       if (DATELINE_BLOCKS.has(el.tagName)) candidate = el;
     }
     candidate?.remove();
@@ -303,13 +304,13 @@ function removeKicker(doc: Document, title: string): void {
 
 /**
  * Newsletter and log-in boxes: Readability drops the <form> but keeps the box's heading. A form
- * holding lots of text is a page-wide wrapper (ASP.NET) and is left alone.
+ * holding lots of text or the headline is a page-wide wrapper (ASP.NET) and is left alone.
  */
 function removeSignupForms(doc: Document): void {
   for (const form of Array.from(doc.body.querySelectorAll('form'))) {
     if (!form.isConnected) continue;
     const formText = collapse(form.textContent ?? '').length;
-    if (formText > 500) continue;
+    if (formText > 500 || form.querySelector('article, main, h1')) continue;
     const box = form.parentElement;
     const boxOnly = box && box !== doc.body && !box.matches('article, main, [role="main"]') &&
       collapse(box.textContent ?? '').length - formText < 100;
@@ -366,6 +367,7 @@ const SEQ_ATTR = 'data-bs-seq';
  */
 function markImages(doc: Document): ImageInfo[] {
   const images: ImageInfo[] = [];
+  const imageTables = new Map<Element, boolean>();
   for (const img of Array.from(doc.body.querySelectorAll('img'))) {
     if (img.closest('svg, math') || !img.isConnected) continue;
     const source = imageSource(img, doc.baseURI);
@@ -374,7 +376,7 @@ function markImages(doc: Document): ImageInfo[] {
       continue;
     }
     const index = images.length;
-    const { container, caption } = findCaption(img, doc);
+    const { container, caption } = findCaption(img, doc, imageTables);
     container.setAttribute(FIGURE_ATTR, String(index));
     caption?.setAttribute(CAPTION_ATTR, String(index));
     img.setAttribute(IMG_ATTR, String(index));
@@ -406,7 +408,7 @@ function markSequence(doc: Document, images: ImageInfo[]): void {
 const CAPTION_CLASS = /(?:^|[\s_-])(?:wp-caption-text|caption|image-caption|img-caption|photo-caption|image_desc|image-desc)(?:$|[\s_-])/i;
 
 /** Where the image's caption is, and which element to replace with the rebuilt figure. */
-function findCaption(img: Element, doc: Document): { container: Element; caption: Element | null } {
+function findCaption(img: Element, doc: Document, imageTables: Map<Element, boolean>): { container: Element; caption: Element | null } {
   const figure = img.closest('figure');
   if (figure && figure.querySelectorAll('img').length === 1) {
     return { container: figure, caption: captionIn(figure, 'figcaption') };
@@ -415,8 +417,8 @@ function findCaption(img: Element, doc: Document): { container: Element; caption
   if (wpCaption && wpCaption.querySelectorAll('img').length === 1) {
     return { container: wpCaption, caption: captionIn(wpCaption, '.wp-caption-text, figcaption, p') };
   }
-  const table = imageTable(img);
-  if (table) return { container: table, caption: tableCaption(table) };
+  const table = img.closest('table');
+  if (table && isImageTable(table, imageTables)) return { container: table, caption: tableCaption(table) };
 
   const holder = imageHolder(img);
   const describedBy = img.getAttribute('aria-describedby');
@@ -439,15 +441,20 @@ function isCaptionSized(el: Element): boolean {
 /**
  * <table class="image"><tr><td><img></td></tr><tr><td class="image-caption">…</td></tr></table>:
  * a small table with one image and a little text (many news CMSs, Vietnamese sites among them).
+ * Remembered per table: a layout table around the whole page would otherwise be scanned once per
+ * image in it.
  */
-function imageTable(img: Element): Element | null {
-  const table = img.closest('table');
-  if (!table || table.querySelectorAll('img').length !== 1 || table.rows.length > 3) return null;
-  if (table.querySelector('table')) return null;
-  return collapse(table.textContent ?? '').length <= 400 ? table : null;
+function isImageTable(table: HTMLTableElement, verdicts: Map<Element, boolean>): boolean {
+  let verdict = verdicts.get(table);
+  if (verdict === undefined) {
+    verdict = table.rows.length <= 3 && table.querySelectorAll('img').length === 1 &&
+      !table.querySelector('table') && collapse(table.textContent ?? '').length <= 400;
+    verdicts.set(table, verdict);
+  }
+  return verdict;
 }
 
-function tableCaption(table: HTMLTableElement | Element): Element | null {
+function tableCaption(table: Element): Element | null {
   const cells = Array.from(table.querySelectorAll('td, th, caption')).filter((c) => !c.querySelector('img') && isCaptionSized(c));
   return cells.find((c) => CAPTION_CLASS.test(c.getAttribute('class') ?? '')) ?? cells[0] ?? null;
 }
@@ -545,7 +552,8 @@ function isPlaceholder(url: string): boolean {
 }
 
 function resolveImageUrl(raw: string, base: string): ImageSource | null {
-  const url = parseUrl(raw, base);
+  // Protocol-relative without a page URL: https, as the text importer does.
+  const url = parseUrl(raw, base) ?? (raw.startsWith('//') ? parseUrl(`https:${raw}`) : null);
   if (!url) {
     // A relative path in a page saved without its address: keep it as found for the importer.
     return /^[a-z][a-z\d+.-]*:/i.test(raw) ? null : { src: raw, displayable: false };
@@ -614,7 +622,9 @@ function restoreDroppedFigures(body: Element, images: ImageInfo[]): void {
   const doc = body.ownerDocument;
   images.forEach((info, index) => {
     if (survivors.has(index) || !info.restorable || info.seq <= first || info.seq >= last) return;
-    const before = anchors[lastIndexBelow(anchors, info.seq)]!.el;
+    const anchor = anchors[lastIndexBelow(anchors, info.seq)]!.el;
+    // Never inside another figure's box: that box is about to be replaced whole.
+    const before = anchor.closest(`[${FIGURE_ATTR}]`) ?? anchor;
     const img = doc.createElement('img');
     img.setAttribute(IMG_ATTR, String(index));
     img.setAttribute(SEQ_ATTR, String(info.seq));
@@ -643,7 +653,7 @@ function rebuildFigures(body: Element, images: ImageInfo[]): ParsedFigure[] {
   const lastAfter = new Map<Element, Element>();
   const base = body.ownerDocument.baseURI;
   for (const img of Array.from(body.querySelectorAll('img'))) {
-    if (!img.isConnected && !body.contains(img)) continue;
+    if (!body.contains(img)) continue; // went with an earlier figure's box
     const marked = img.getAttribute(IMG_ATTR);
     const info = marked !== null ? images[Number(marked)] : describeUnmarkedImage(img, base);
     if (!info || (marked !== null && done.has(Number(marked)))) {
@@ -742,15 +752,23 @@ function unwrapForeignFigures(body: Element): void {
 function removePruning(el: Element, body: Element): void {
   let parent: Element | null = el.parentElement;
   el.remove();
-  while (parent && parent !== body && isEmpty(parent)) {
+  while (parent && parent !== body && isBare(parent)) {
     const next: Element | null = parent.parentElement;
     parent.remove();
     parent = next;
   }
 }
 
-function isEmpty(el: Element): boolean {
-  return collapse(el.textContent ?? '') === '' && !el.querySelector('img, figure, hr, iframe, video');
+/**
+ * No child elements and no text. Looks at children only and stops early: removing many captions
+ * from a long article must not read the whole article each time.
+ */
+function isBare(el: Element): boolean {
+  for (let node = el.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === node.ELEMENT_NODE) return false;
+    if (node.nodeType === node.TEXT_NODE && (node.nodeValue ?? '').trim() !== '') return false;
+  }
+  return true;
 }
 
 // Body clean-up --------------------------------------------------------------------------------
