@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openLibrary, type Database } from '../../db/library.js';
+import { createLibraryMessageHandler, transferablesOf, type WorkerData } from './library-messages.js';
+
+/**
+ * The library thread. better-sqlite3 is synchronous, so every query runs here and the Electron
+ * main thread only forwards messages. Built to out/main/library-worker.js.
+ */
+
+function open(data: unknown): Database | Error {
+  const { file, nativeBinding } = (data ?? {}) as Partial<WorkerData>;
+  if (typeof file !== 'string' || file === '') return new Error('The library worker was started without a library file.');
+  try {
+    return openLibrary(file, typeof nativeBinding === 'string' && nativeBinding ? { nativeBinding } : {});
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+const port = parentPort;
+if (!port) throw new Error('library-worker.js runs as a worker thread, not on its own.');
+
+const handler = createLibraryMessageHandler(open(workerData));
+
+port.on('message', (message: unknown) => {
+  void handler.handle(message).then((reply) => {
+    if (!reply) return;
+    port.postMessage(reply, transferablesOf(reply));
+    // After the close reply nothing is left to do: let the thread end, once the replies of the
+    // calls that close waited for (already settled, still in the microtask queue) are posted.
+    if (handler.closed) setImmediate(() => port.close());
+  });
+});
