@@ -178,7 +178,12 @@ interface DetailRow {
   c5: string | null;
 }
 
-/** Snippets and "matched in" for one page of hits, in the page's order. */
+/**
+ * Snippets and "matched in" for one page of hits, in the page's order. The page's ids go to FTS5
+ * as one rowid range (the unary + keeps SQLite from handing it the IN list instead): with an IN
+ * list FTS5 re-evaluates the whole query once per id, which for a prefix query merges its
+ * doclists fifty times over (measured 174 ms against 26 ms on 100,000 articles).
+ */
 function describe(db: Database, match: string, page: Array<{ id: number; score: number }>): SearchHit[] {
   if (page.length === 0) return [];
   const ids = page.map((p) => p.id);
@@ -192,9 +197,10 @@ function describe(db: Database, match: string, page: Array<{ id: number; score: 
               highlight(articles_fts, 4, @open, @close) AS c4,
               highlight(articles_fts, 5, @open, @close) AS c5
        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-       WHERE articles_fts MATCH @match AND articles_fts.rowid IN (${ids.map(() => '?').join(',')})`,
+       WHERE articles_fts MATCH @match AND articles_fts.rowid BETWEEN @lo AND @hi
+         AND +articles_fts.rowid IN (${ids.map(() => '?').join(',')})`,
     )
-    .all(...[{ match, open: OPEN, close: CLOSE } as Record<string, unknown>, ...ids] as unknown as [Record<string, unknown>]);
+    .all(...([{ match, open: OPEN, close: CLOSE, lo: Math.min(...ids), hi: Math.max(...ids) }, ...ids] as unknown as [Record<string, unknown>]));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return page.flatMap(({ id, score }) => {
     const r = byId.get(id);
