@@ -1,0 +1,644 @@
+import { provide } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import type { ArticleView, BroadsheetBridge, ImportResult, ListFilter, Settings, Sidebar } from '../preload/api.js';
+import { getBridge } from './bridge.js';
+import './bs-article-list.js';
+import type { BsArticleList } from './bs-article-list.js';
+import './bs-reader.js';
+import type { BsReader } from './bs-reader.js';
+import './bs-settings.js';
+import './bs-shortcuts.js';
+import type { BsShortcuts } from './bs-shortcuts.js';
+import './bs-sidebar.js';
+import './bs-welcome.js';
+import { bridgeContext } from './context.js';
+import { messageOf, type BsEvent, type BsEventDetails } from './events.js';
+import { formatCount } from './format.js';
+import { icons } from './icons.js';
+import { IMPORT_ACCEPT, importChosenFiles, summarizeImport } from './import-files.js';
+import { sharedStyles } from './shared-styles.js';
+import { applyTheme, cacheSettings, cachedSettings } from './theme.js';
+
+const SEARCH_DELAY_MS = 160;
+const SIDEBAR_REFRESH_MS = 600;
+const INFO_NOTICE_MS = 6000;
+
+type Notice = { kind: 'error' | 'info'; message: string };
+
+/**
+ * The whole window: sidebar | article list | reader, the status line and the overlays. Owns the
+ * state (filter, search, selection, open article, settings), talks to the library through the
+ * bridge, and implements the keyboard shortcuts (see bs-shortcuts.ts).
+ */
+@customElement('bs-app')
+export class BsApp extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: block;
+        height: 100%;
+      }
+      .layout {
+        display: grid;
+        grid-template-columns: var(--bs-sidebar-width, 232px) var(--bs-list-width, 380px) minmax(0, 1fr);
+        height: 100%;
+      }
+      .layout.welcome {
+        grid-template-columns: var(--bs-sidebar-width, 232px) minmax(0, 1fr);
+      }
+      @media (max-width: 1100px) {
+        .layout {
+          grid-template-columns: 196px 320px minmax(0, 1fr);
+        }
+        .layout.welcome {
+          grid-template-columns: 196px minmax(0, 1fr);
+        }
+      }
+      .list-pane {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: var(--bs-list-bg, #fbfbfa);
+        border-right: 1px solid var(--bs-border, #e5e3de);
+      }
+      .search {
+        display: flex;
+        align-items: center;
+        height: var(--bs-bar-height, 52px);
+        padding: 0 12px;
+        flex: none;
+        border-bottom: 1px solid var(--bs-border, #e5e3de);
+      }
+      .search label {
+        position: relative;
+        display: flex;
+        align-items: center;
+        width: 100%;
+      }
+      .search svg {
+        position: absolute;
+        left: 9px;
+        width: 15px;
+        height: 15px;
+        color: var(--bs-text-faint, #9a9791);
+        pointer-events: none;
+      }
+      .search input {
+        width: 100%;
+        height: 32px;
+        padding: 0 10px 0 30px;
+        border: 1px solid var(--bs-border-strong, #d3d0c9);
+        border-radius: 6px;
+        background: var(--bs-field-bg, #fff);
+        color: var(--bs-text, #1f1f1e);
+        font: 13.5px/1 var(--bs-font-ui, system-ui, sans-serif);
+      }
+      .search input::placeholder {
+        color: var(--bs-text-faint, #9a9791);
+      }
+      .search input:focus-visible {
+        outline-offset: 0;
+        border-color: var(--bs-focus-ring, #3b7bd0);
+      }
+      .list-heading {
+        display: flex;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 8px;
+        padding: 14px 16px 8px;
+        flex: none;
+        border-bottom: 1px solid var(--bs-border, #e5e3de);
+      }
+      .list-heading h2 {
+        margin: 0;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font: 700 17px/1.25 var(--bs-font-reading, Georgia, serif);
+        color: var(--bs-text-strong, #111);
+      }
+      .list-heading span {
+        flex: none;
+        font-size: 12px;
+        color: var(--bs-text-muted, #6a6864);
+        font-variant-numeric: tabular-nums;
+      }
+      bs-article-list {
+        flex: 1;
+        min-height: 0;
+      }
+      .welcome-pane {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--bs-bg, #fff);
+      }
+      .welcome-pane .bar {
+        display: flex;
+        align-items: center;
+        justify-content: flex-end;
+        gap: 4px;
+        height: var(--bs-bar-height, 52px);
+        padding: 0 12px;
+        flex: none;
+      }
+      bs-welcome {
+        flex: 1;
+        min-height: 0;
+      }
+      .help {
+        font: 600 14px/1 var(--bs-font-ui, system-ui, sans-serif);
+      }
+      .import {
+        width: 100%;
+        justify-content: flex-start;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .notices {
+        position: fixed;
+        left: 50%;
+        bottom: 18px;
+        transform: translateX(-50%);
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 8px;
+        max-width: min(680px, 92vw);
+        pointer-events: none;
+        z-index: 10;
+      }
+      .notice {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        max-width: 100%;
+        padding: 7px 8px 7px 14px;
+        border: 1px solid var(--bs-border-strong, #d3d0c9);
+        border-radius: 999px;
+        background: var(--bs-bg, #fff);
+        color: var(--bs-text, #1f1f1e);
+        box-shadow: var(--bs-shadow);
+        font-size: 13px;
+        pointer-events: auto;
+      }
+      .notice:empty,
+      .notice-region:empty {
+        display: none;
+      }
+      .notice.error {
+        border-color: color-mix(in srgb, var(--bs-danger, #a3292c) 40%, transparent);
+        background: var(--bs-danger-bg, #fbeceb);
+        color: var(--bs-danger, #a3292c);
+      }
+      .notice .text {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .notice .btn {
+        min-height: 24px;
+        width: 24px;
+        border-radius: 999px;
+        color: inherit;
+      }
+      input[type='file'] {
+        display: none;
+      }
+    `,
+  ];
+
+  @provide({ context: bridgeContext }) bridge: BroadsheetBridge = getBridge();
+
+  @state() private counts: Sidebar | null = null;
+  @state() private filter: ListFilter = 'all';
+  @state() private sourceId: number | null = null;
+  /** What is typed in the search box. */
+  @state() private searchText = '';
+  /** The search the list shows ('' = the filter). Trails searchText by a short pause. */
+  @state() private query = '';
+  @state() private selectedId: number | null = null;
+  @state() private article: ArticleView | null = null;
+  @state() private articleLoading = false;
+  @state() private articleError: string | null = null;
+  @state() private settings: Settings = cachedSettings();
+  @state() private info: string | null = null;
+  @state() private error: string | null = null;
+  @state() private welcomeResult: ImportResult | null = null;
+
+  @query('bs-article-list') private list?: BsArticleList;
+  @query('bs-reader') private reader?: BsReader;
+  @query('bs-shortcuts') private shortcuts?: BsShortcuts;
+  @query('.search input') private searchBox?: HTMLInputElement;
+  @query('input[type="file"]') private fileInput?: HTMLInputElement;
+
+  private openSeq = 0;
+  private searchTimer?: ReturnType<typeof setTimeout>;
+  private sidebarTimer?: ReturnType<typeof setTimeout>;
+  private infoTimer?: ReturnType<typeof setTimeout>;
+  private focusListOnLoad = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKeyDown);
+    void this.loadSettings();
+  }
+
+  protected override async firstUpdated(): Promise<void> {
+    // The list sends its first page request as it renders; the counts go right after it, not
+    // before: a host answers in order, and counting a big library takes longer than a page.
+    await this.list?.updateComplete;
+    void this.loadSidebar();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('keydown', this.onKeyDown);
+    super.disconnectedCallback();
+  }
+
+  // ---- data -------------------------------------------------------------------------------
+
+  private async loadSettings(): Promise<void> {
+    try {
+      this.applySettings(await this.bridge.invoke('getSettings', {}));
+    } catch (err) {
+      this.applySettings(this.settings);
+      this.notify('error', `Could not load your reader settings: ${messageOf(err)}`);
+    }
+  }
+
+  private applySettings(settings: Settings): void {
+    this.settings = settings;
+    applyTheme(settings.theme);
+    cacheSettings(settings);
+  }
+
+  private changeSettings(patch: Partial<Settings>): void {
+    this.applySettings({ ...this.settings, ...patch });
+    this.bridge.invoke('setSettings', patch).catch((err: unknown) => {
+      this.notify('error', `Could not save the setting: ${messageOf(err)}`);
+    });
+  }
+
+  private async loadSidebar(): Promise<void> {
+    try {
+      this.counts = await this.bridge.invoke('sidebar', {});
+    } catch (err) {
+      this.notify('error', `Could not count the library: ${messageOf(err)}`);
+    }
+  }
+
+  private refreshSidebarSoon(): void {
+    clearTimeout(this.sidebarTimer);
+    this.sidebarTimer = setTimeout(() => void this.loadSidebar(), SIDEBAR_REFRESH_MS);
+  }
+
+  private async open(id: number): Promise<void> {
+    this.selectedId = id;
+    if (this.article?.id === id && !this.articleError && !this.articleLoading) return;
+    const seq = ++this.openSeq;
+    this.articleLoading = true;
+    this.articleError = null;
+    try {
+      const article = await this.bridge.invoke('getArticle', { id });
+      if (seq !== this.openSeq) return;
+      if (!article) {
+        this.article = null;
+        this.articleError = 'it is no longer in the library.';
+        return;
+      }
+      this.article = article;
+      if (!article.isRead) void this.setRead(article.id, true);
+    } catch (err) {
+      if (seq === this.openSeq) this.articleError = messageOf(err);
+    } finally {
+      if (seq === this.openSeq) this.articleLoading = false;
+    }
+  }
+
+  private async setRead(id: number, read: boolean): Promise<void> {
+    const counted = this.patchArticle(id, { isRead: read });
+    try {
+      await this.bridge.invoke('setRead', { id, read });
+    } catch (err) {
+      this.patchArticle(id, { isRead: !read });
+      this.notify('error', `Could not mark the article as ${read ? 'read' : 'unread'}: ${messageOf(err)}`);
+    }
+    if (!counted) this.refreshSidebarSoon();
+  }
+
+  private async setStarred(id: number, starred: boolean): Promise<void> {
+    const counted = this.patchArticle(id, { isStarred: starred });
+    try {
+      await this.bridge.invoke('setStarred', { id, starred });
+    } catch (err) {
+      this.patchArticle(id, { isStarred: !starred });
+      this.notify('error', `Could not ${starred ? 'star' : 'unstar'} the article: ${messageOf(err)}`);
+    }
+    if (!counted) this.refreshSidebarSoon();
+  }
+
+  /**
+   * Shows a change at once everywhere it appears: list row, reader, counts. Returns whether the
+   * counts could be corrected exactly here (the row, with its source, was known); if not, the
+   * caller asks the library to count again, which is slow on a big library.
+   */
+  private patchArticle(id: number, patch: { isRead?: boolean; isStarred?: boolean }): boolean {
+    const row = this.list?.rowOf(id);
+    const before = row ?? (this.article?.id === id ? this.article : null);
+    const exact = Boolean(this.counts && row && (patch.isRead === undefined || row.sourceId !== null || row.source === null));
+    if (this.counts && before) {
+      const c = { ...this.counts };
+      if (patch.isRead !== undefined && patch.isRead !== before.isRead) {
+        const delta = patch.isRead ? -1 : 1;
+        c.unread += delta;
+        if (row?.sourceId != null) {
+          c.sources = c.sources.map((s) => (s.id === row.sourceId ? { ...s, unread: s.unread + delta } : s));
+        }
+      }
+      if (patch.isStarred !== undefined && patch.isStarred !== before.isStarred) c.starred += patch.isStarred ? 1 : -1;
+      this.counts = c;
+    }
+    this.list?.patchRow(id, patch);
+    if (this.article?.id === id) this.article = { ...this.article, ...patch };
+    return exact;
+  }
+
+  private async onLibraryChange({ openId, result }: BsEventDetails['bs-library-change']): Promise<void> {
+    // The list reloads by itself when its filter changes below, or appears fresh after the welcome.
+    const reloadsItself = !this.list || this.filter !== 'all' || this.sourceId !== null || this.query !== '';
+    await this.loadSidebar();
+    // On the welcome screen the per-file lines say it all; elsewhere, one line in the status.
+    if (result && this.counts?.all !== 0) this.reportImport(result);
+    this.welcomeResult = result;
+    this.query = this.searchText = '';
+    this.filter = 'all';
+    this.sourceId = null;
+    await this.updateComplete;
+    if (reloadsItself) {
+      await this.list?.updateComplete;
+      await this.list?.loaded;
+    } else {
+      await this.list?.reload();
+    }
+    if (openId !== null) {
+      await this.open(openId);
+      this.list?.revealSelected();
+    }
+    this.list?.focus();
+  }
+
+  private reportImport(result: ImportResult): void {
+    const failed = result.items.filter((i) => i.status === 'failed');
+    const first = failed[0];
+    const detail = first && first.status === 'failed' ? ` — ${first.name}: ${first.reason}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}` : '';
+    this.notify(failed.length ? 'error' : 'info', `${summarizeImport(result)}${detail}`);
+  }
+
+  private async importFromPicker(): Promise<void> {
+    const files = [...(this.fileInput?.files ?? [])];
+    if (this.fileInput) this.fileInput.value = '';
+    if (!files.length) return;
+    this.notify('info', `Importing ${files.length === 1 ? files[0]!.name : `${files.length} files`}…`);
+    const result = await importChosenFiles(this.bridge, files);
+    const first = result.items.find((i) => i.status === 'imported');
+    await this.onLibraryChange({ openId: first && 'id' in first ? first.id : null, result });
+  }
+
+  // ---- notices ----------------------------------------------------------------------------
+
+  private notify(kind: 'error' | 'info', message: string): void {
+    clearTimeout(this.infoTimer);
+    if (kind === 'error') {
+      this.error = message;
+      this.info = null;
+    } else {
+      this.info = message;
+      this.infoTimer = setTimeout(() => (this.info = null), INFO_NOTICE_MS);
+    }
+  }
+
+  // ---- search -----------------------------------------------------------------------------
+
+  private onSearchInput(e: InputEvent): void {
+    this.searchText = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => (this.query = this.searchText.trim()), SEARCH_DELAY_MS);
+  }
+
+  private async onSearchKey(e: KeyboardEvent): Promise<void> {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.leaveSearch();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      clearTimeout(this.searchTimer);
+      if (this.query !== this.searchText.trim()) {
+        this.query = this.searchText.trim();
+        await this.updateComplete;
+      }
+      await this.list?.updateComplete;
+      await this.list?.loaded;
+      this.list?.focus();
+      this.list?.moveTo('first');
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      this.list?.focus();
+      void this.list?.move(1);
+    }
+  }
+
+  private leaveSearch(): void {
+    clearTimeout(this.searchTimer);
+    this.searchText = '';
+    this.query = '';
+    this.list?.focus();
+  }
+
+  // ---- keyboard ---------------------------------------------------------------------------
+
+  private onKeyDown = (e: KeyboardEvent): void => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    const path = e.composedPath();
+    // Open dialogs handle their own keys (Escape closes them natively).
+    if (path.some((n) => n instanceof HTMLDialogElement && n.open)) return;
+    // Never steal keys from someone typing.
+    if (path.some((n) => n instanceof HTMLElement && (n.isContentEditable || /^(input|textarea|select)$/.test(n.localName)))) return;
+    const target = path[0];
+    const onControl = target instanceof HTMLElement && (/^(button|a|summary)$/.test(target.localName) || target.hasAttribute('data-zoom'));
+    const welcome = this.showWelcome;
+
+    const actions: Record<string, () => void> = {
+      j: () => void this.list?.move(1),
+      k: () => void this.list?.move(-1),
+      o: () => this.openSelected(),
+      Enter: () => this.openSelected(),
+      ' ': () => this.reader?.scrollPage(e.shiftKey ? -1 : 1),
+      s: () => this.article && void this.setStarred(this.article.id, !this.article.isStarred),
+      m: () => this.article && void this.setRead(this.article.id, !this.article.isRead),
+      '/': () => {
+        this.searchBox?.focus();
+        this.searchBox?.select();
+      },
+      '?': () => void this.shortcuts?.show(),
+      Escape: () => {
+        if (this.query || this.searchText) this.leaveSearch();
+        else if (this.error || this.info) this.error = this.info = null;
+      },
+    };
+    if ((e.key === 'Enter' || e.key === ' ') && onControl) return;
+    if (welcome && e.key !== '?' && e.key !== 'Escape') return;
+    const action = actions[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  };
+
+  private openSelected(): void {
+    if (this.selectedId === null) {
+      this.list?.moveTo('first');
+    } else if (this.article?.id !== this.selectedId || this.articleError) {
+      void this.open(this.selectedId);
+    }
+    this.list?.focus();
+  }
+
+  // ---- view -------------------------------------------------------------------------------
+
+  private get showWelcome(): boolean {
+    return this.counts !== null && this.counts.all === 0;
+  }
+
+  private get heading(): { title: string; count: number | null; empty: string } {
+    if (this.query) return { title: 'Search', count: null, empty: `No results for “${this.query}”` };
+    const c = this.counts;
+    if (this.sourceId !== null) {
+      const source = c?.sources.find((s) => s.id === this.sourceId);
+      const name = source?.name ?? 'this source';
+      return { title: source?.name ?? 'Source', count: source?.total ?? null, empty: `No articles from ${name}` };
+    }
+    switch (this.filter) {
+      case 'unread':
+        return { title: 'Unread', count: c?.unread ?? null, empty: 'No unread articles' };
+      case 'starred':
+        return { title: 'Starred', count: c?.starred ?? null, empty: 'No starred articles' };
+      default:
+        return { title: 'All articles', count: c?.all ?? null, empty: c ? 'No articles' : '' };
+    }
+  }
+
+  protected override updated(): void {
+    if (this.focusListOnLoad && this.list && this.counts) {
+      this.focusListOnLoad = false;
+      if (!this.shadowRoot?.activeElement || document.activeElement === document.body) this.list.focus();
+    }
+  }
+
+  override render() {
+    const welcome = this.showWelcome;
+    const tools = html`
+      <bs-settings slot="tools" .settings=${this.settings} @bs-settings-change=${(e: BsEvent<'bs-settings-change'>) => this.changeSettings(e.detail)}></bs-settings>
+      <button slot="tools" class="btn icon help" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => void this.shortcuts?.show()}>?</button>
+    `;
+    return html`
+      <div
+        class="layout ${welcome ? 'welcome' : ''}"
+        @bs-filter-select=${this.onFilterSelect}
+        @bs-article-select=${(e: BsEvent<'bs-article-select'>) => void this.open(e.detail.id)}
+        @bs-star-change=${(e: BsEvent<'bs-star-change'>) => void this.setStarred(e.detail.id, e.detail.starred)}
+        @bs-read-change=${(e: BsEvent<'bs-read-change'>) => void this.setRead(e.detail.id, e.detail.read)}
+        @bs-library-change=${(e: BsEvent<'bs-library-change'>) => void this.onLibraryChange(e.detail)}
+        @bs-notice=${(e: BsEvent<'bs-notice'>) => this.notify(e.detail.kind, e.detail.message)}
+      >
+        <bs-sidebar .counts=${this.counts} .filter=${this.filter} .sourceId=${this.sourceId}>
+          ${welcome
+            ? nothing
+            : html`<button slot="footer" class="btn import" @click=${() => this.fileInput?.click()}>${icons.importFile}Import files…</button>`}
+        </bs-sidebar>
+        ${welcome ? this.renderWelcome(tools) : this.renderReading(tools)}
+      </div>
+      <input type="file" multiple accept=${IMPORT_ACCEPT} aria-label="Article files" tabindex="-1" @change=${() => void this.importFromPicker()} />
+      <div class="notices">
+        <div class="notice-region" role="status" aria-live="polite">${this.info ? html`<div class="notice info"><span class="text">${this.info}</span></div>` : nothing}</div>
+        <div class="notice-region" role="alert">
+          ${this.error
+            ? html`<div class="notice error">
+                <span class="text" title=${this.error}>${this.error}</span>
+                <button class="btn icon" aria-label="Dismiss" @click=${() => (this.error = null)}>${icons.close}</button>
+              </div>`
+            : nothing}
+        </div>
+      </div>
+      <bs-shortcuts></bs-shortcuts>
+    `;
+  }
+
+  private renderWelcome(tools: unknown) {
+    return html`<div class="welcome-pane">
+      <div class="bar">${tools}</div>
+      <bs-welcome .result=${this.welcomeResult}></bs-welcome>
+    </div>`;
+  }
+
+  private renderReading(tools: unknown) {
+    const h = this.heading;
+    return html`
+      <section class="list-pane" aria-label="Article list">
+        <div class="search" role="search">
+          <label>
+            ${icons.search}
+            <input
+              type="search"
+              aria-label="Search"
+              placeholder="Search"
+              autocomplete="off"
+              spellcheck="false"
+              .value=${this.searchText}
+              @input=${this.onSearchInput}
+              @keydown=${this.onSearchKey}
+            />
+          </label>
+        </div>
+        <div class="list-heading">
+          <h2 dir="auto">${h.title}</h2>
+          ${h.count !== null ? html`<span>${formatCount(h.count)} ${h.count === 1 ? 'article' : 'articles'}</span>` : nothing}
+        </div>
+        <bs-article-list
+          .filter=${this.filter}
+          .sourceId=${this.sourceId}
+          .query=${this.query}
+          .selectedId=${this.selectedId}
+          .emptyText=${h.empty}
+          .total=${h.count}
+        ></bs-article-list>
+      </section>
+      <bs-reader
+        .article=${this.article}
+        .loading=${this.articleLoading}
+        .error=${this.articleError}
+        .fontSize=${this.settings.fontSize}
+        .lineWidth=${this.settings.lineWidth}
+      >
+        ${tools}
+      </bs-reader>
+    `;
+  }
+
+  private onFilterSelect(e: BsEvent<'bs-filter-select'>): void {
+    this.filter = e.detail.filter;
+    this.sourceId = e.detail.sourceId;
+    if (this.query || this.searchText) {
+      clearTimeout(this.searchTimer);
+      this.query = this.searchText = '';
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bs-app': BsApp;
+  }
+}

@@ -1,0 +1,449 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import type { ArticleView, BroadsheetBridge, LineWidth } from '../preload/api.js';
+import { createPlaceholder, prepareBodyHtml } from './article-html.js';
+import './bs-lightbox.js';
+import type { BsLightbox } from './bs-lightbox.js';
+import { bridgeContext } from './context.js';
+import { fire, messageOf } from './events.js';
+import { formatLongDate, readingMinutes } from './format.js';
+import { icons } from './icons.js';
+import { sharedStyles } from './shared-styles.js';
+
+const MEASURE: Record<LineWidth, string> = { narrow: '34em', medium: '40em', wide: '48em' };
+
+/**
+ * The reading pane: a toolbar (Star / Unstar, Mark as unread / Mark as read, Open original, and
+ * whatever the app slots in), then the article (role "article", named by its title): source,
+ * title, byline, date, reading time, lead, body with its figures, attribution. Pictures open
+ * large in a lightbox; links never navigate the page, they go to `openExternal`.
+ *
+ * Font size and line width are the custom properties --bs-reader-font-size and
+ * --bs-reader-measure on this element.
+ *
+ * @fires bs-star-change - Star / Unstar was pressed ({ id, starred })
+ * @fires bs-read-change - Mark as read / unread was pressed ({ id, read })
+ * @fires bs-notice - a link could not be opened
+ * @slot tools - controls at the end of the toolbar (reader settings, help)
+ */
+@customElement('bs-reader')
+export class BsReader extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: var(--bs-bg, #fff);
+        color: var(--bs-text, #1f1f1e);
+        --bs-reader-font-size: 18px;
+        --bs-reader-measure: 40em;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+        height: var(--bs-bar-height, 52px);
+        padding: 0 12px;
+        flex: none;
+        border-bottom: 1px solid var(--bs-border, #e5e3de);
+        container: bar / inline-size;
+      }
+      .bar .spacer {
+        flex: 1;
+      }
+      /* In a narrow pane the action buttons keep their names but show only their icons. */
+      @container bar (max-width: 640px) {
+        .bar .label {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip: rect(0 0 0 0);
+          white-space: nowrap;
+        }
+        .bar .btn {
+          padding-inline: 7px;
+        }
+      }
+      .btn.starred svg {
+        color: var(--bs-star, #c28a12);
+      }
+      .scroll {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+        scroll-padding-top: 24px;
+      }
+      .scroll:focus-visible {
+        outline-offset: -3px;
+      }
+      article {
+        box-sizing: content-box;
+        max-width: var(--bs-reader-measure);
+        margin: 0 auto;
+        padding: 44px 40px 96px;
+        font-family: var(--bs-font-reading, Georgia, serif);
+        font-size: var(--bs-reader-font-size);
+        line-height: 1.62;
+        color: var(--bs-text, #1f1f1e);
+        overflow-wrap: break-word;
+      }
+      header {
+        margin-bottom: 1.6em;
+      }
+      .kicker {
+        margin: 0 0 0.7em;
+        font: 600 12px/1.3 var(--bs-font-ui, system-ui, sans-serif);
+        letter-spacing: 0.09em;
+        text-transform: uppercase;
+        color: var(--bs-accent, #2c5d8f);
+      }
+      h1 {
+        margin: 0 0 0.5em;
+        font-family: var(--bs-font-reading, Georgia, serif);
+        font-size: 2.05em;
+        line-height: 1.16;
+        font-weight: 700;
+        letter-spacing: -0.01em;
+        color: var(--bs-text-strong, #111);
+        text-wrap: balance;
+      }
+      .byline {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 0.5em;
+        margin: 0 0 1.4em;
+        font: 13.5px/1.5 var(--bs-font-ui, system-ui, sans-serif);
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .byline .author {
+        color: var(--bs-text, #1f1f1e);
+        font-weight: 600;
+      }
+      .byline .sep {
+        color: var(--bs-text-faint, #9a9791);
+      }
+      .lead {
+        margin: 0;
+        padding-bottom: 1.4em;
+        border-bottom: 1px solid var(--bs-border, #e5e3de);
+        font-size: 1.14em;
+        line-height: 1.55;
+        color: var(--bs-text-strong, #111);
+      }
+      .body :is(p, ul, ol, blockquote, pre, table, figure) {
+        margin: 0 0 1.05em;
+      }
+      .body :is(h1, h2, h3, h4, h5, h6) {
+        margin: 1.8em 0 0.5em;
+        font-family: var(--bs-font-reading, Georgia, serif);
+        line-height: 1.25;
+        color: var(--bs-text-strong, #111);
+        text-wrap: balance;
+      }
+      .body :is(h1, h2) {
+        font-size: 1.3em;
+      }
+      .body h3 {
+        font-size: 1.12em;
+      }
+      .body :is(h4, h5, h6) {
+        font-size: 1em;
+      }
+      .body a {
+        color: var(--bs-accent, #2c5d8f);
+        text-decoration-thickness: 1px;
+        text-underline-offset: 0.15em;
+        cursor: pointer;
+      }
+      .body blockquote {
+        margin-inline: 0;
+        padding-inline-start: 1em;
+        border-inline-start: 3px solid var(--bs-border-strong, #d3d0c9);
+        color: var(--bs-text-muted, #6a6864);
+        font-style: italic;
+      }
+      .body :is(ul, ol) {
+        padding-inline-start: 1.4em;
+      }
+      .body li + li {
+        margin-top: 0.3em;
+      }
+      .body :is(code, pre) {
+        font-family: var(--bs-font-mono, monospace);
+        font-size: 0.85em;
+      }
+      .body pre {
+        padding: 0.8em 1em;
+        overflow-x: auto;
+        background: var(--bs-placeholder-bg, #f1efea);
+        border-radius: var(--bs-radius-s, 4px);
+      }
+      .body table {
+        border-collapse: collapse;
+        font: 0.8em/1.45 var(--bs-font-ui, system-ui, sans-serif);
+        display: block;
+        overflow-x: auto;
+      }
+      .body :is(td, th) {
+        padding: 0.35em 0.7em;
+        border-bottom: 1px solid var(--bs-border, #e5e3de);
+        text-align: start;
+      }
+      .body hr {
+        border: 0;
+        border-top: 1px solid var(--bs-border, #e5e3de);
+        margin: 2em 0;
+      }
+      .body img {
+        max-width: 100%;
+        height: auto;
+      }
+      .body figure {
+        margin: 1.8em 0;
+      }
+      .body figure img {
+        display: block;
+        width: 100%;
+        height: auto;
+        border-radius: 3px;
+        background: var(--bs-placeholder-bg, #f1efea);
+        cursor: zoom-in;
+      }
+      .body figure img:focus-visible {
+        outline-offset: 3px;
+      }
+      .body .placeholder {
+        display: flex;
+        align-items: center;
+        justify-content: center;
+        min-height: 7.5em;
+        border-radius: 3px;
+        background: var(--bs-placeholder-bg, #f1efea);
+        background-image: repeating-linear-gradient(
+          135deg,
+          transparent 0 10px,
+          var(--bs-placeholder-line, #e4e1da) 10px 11px
+        );
+      }
+      .body .placeholder-note {
+        padding: 2px 8px;
+        border-radius: 999px;
+        background: var(--bs-placeholder-bg, #f1efea);
+        font: 12px/1.4 var(--bs-font-ui, system-ui, sans-serif);
+        color: var(--bs-text-faint, #9a9791);
+      }
+      .body figcaption {
+        margin-top: 0.65em;
+        padding-inline-start: 0.75em;
+        border-inline-start: 2px solid var(--bs-border-strong, #d3d0c9);
+        font: 0.74em/1.5 var(--bs-font-ui, system-ui, sans-serif);
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .body mark {
+        background: var(--bs-mark-bg, #fbe7a1);
+        color: var(--bs-mark-text, inherit);
+      }
+      .attribution {
+        margin: 2em 0 0;
+        font-style: italic;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .empty {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        gap: 10px;
+        height: 100%;
+        padding: 24px;
+        text-align: center;
+        color: var(--bs-text-faint, #9a9791);
+        font-size: 14px;
+      }
+      .empty p {
+        margin: 0;
+      }
+      .empty.error {
+        color: var(--bs-danger, #a3292c);
+      }
+    `,
+  ];
+
+  @consume({ context: bridgeContext }) private bridge!: BroadsheetBridge;
+
+  /** The article to show; null shows a quiet hint. */
+  @property({ attribute: false }) article: ArticleView | null = null;
+  /** Set while an article loads (the previous one stays in view until the next arrives). */
+  @property({ type: Boolean }) loading = false;
+  /** A one-line reason when the article could not be loaded. */
+  @property() error: string | null = null;
+  /** Reader font size in CSS pixels. */
+  @property({ type: Number }) fontSize = 18;
+  @property() lineWidth: LineWidth = 'medium';
+
+  @query('.scroll') private scroller?: HTMLElement;
+  @query('bs-lightbox') private lightbox?: BsLightbox;
+
+  private bodyCache: { key: ArticleView; html: string } | null = null;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('fontSize')) this.style.setProperty('--bs-reader-font-size', `${this.fontSize}px`);
+    if (changed.has('lineWidth')) this.style.setProperty('--bs-reader-measure', MEASURE[this.lineWidth] ?? MEASURE.medium);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const previous = changed.get('article') as ArticleView | null | undefined;
+    if (changed.has('article') && previous?.id !== this.article?.id) this.scroller?.scrollTo({ top: 0 });
+  }
+
+  /** Scrolls the article by about a screen (Space / Shift+Space from anywhere). */
+  scrollPage(direction: 1 | -1): void {
+    const el = this.scroller;
+    if (el) el.scrollBy({ top: direction * (el.clientHeight - 60), behavior: 'smooth' });
+  }
+
+  get lightboxOpen(): boolean {
+    return Boolean(this.lightbox?.open);
+  }
+
+  private bodyHtml(article: ArticleView): string {
+    if (this.bodyCache?.key !== article) {
+      this.bodyCache = { key: article, html: prepareBodyHtml(article, (h, v) => this.bridge.imageUrl(h, v)) };
+    }
+    return this.bodyCache.html;
+  }
+
+  private onBodyClick(e: MouseEvent): void {
+    const target = e.target as Element;
+    const link = target.closest('a');
+    if (link) {
+      e.preventDefault();
+      if (e.type === 'click' || e.button === 1) this.followLink(link);
+      return;
+    }
+    if (e.type === 'click' && target.localName === 'img' && target.hasAttribute('data-zoom')) this.zoom(target as HTMLImageElement);
+  }
+
+  private onBodyKey(e: KeyboardEvent): void {
+    const target = e.target as Element;
+    if ((e.key === 'Enter' || e.key === ' ') && target.localName === 'img' && target.hasAttribute('data-zoom')) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.zoom(target as HTMLImageElement);
+    }
+  }
+
+  /** `error` does not bubble: caught on the way down, it swaps a picture that failed for a placeholder. */
+  private readonly onImageError = {
+    capture: true,
+    handleEvent: (e: Event) => {
+      const img = e.target as Element;
+      if (img.localName === 'img') img.replaceWith(createPlaceholder(img.getAttribute('alt') ?? ''));
+    },
+  };
+
+  private zoom(img: HTMLImageElement): void {
+    const caption = img.closest('figure')?.querySelector('figcaption')?.textContent?.trim() ?? '';
+    void this.lightbox?.show({ src: img.currentSrc || img.src, alt: img.alt, caption });
+  }
+
+  private followLink(link: HTMLAnchorElement): void {
+    const href = link.getAttribute('href') ?? '';
+    if (href.startsWith('#')) {
+      const id = decodeURIComponent(href.slice(1));
+      this.renderRoot.querySelector(`[id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'start' });
+      return;
+    }
+    if (href) this.openExternal(href);
+  }
+
+  private openExternal(url: string): void {
+    this.bridge.invoke('openExternal', { url }).then(
+      (r) => {
+        if (!r.opened) fire(this, 'bs-notice', { kind: 'info', message: `The link was not opened: ${url}` });
+      },
+      (err: unknown) => fire(this, 'bs-notice', { kind: 'error', message: `Could not open ${url}: ${messageOf(err)}` }),
+    );
+  }
+
+  override render() {
+    const a = this.article;
+    return html`
+      <div class="bar" role="toolbar" aria-label="Article">
+        ${a
+          ? html`
+              <button
+                class="btn ${a.isStarred ? 'starred' : ''}"
+                @click=${() => fire(this, 'bs-star-change', { id: a.id, starred: !a.isStarred })}
+                title="${a.isStarred ? 'Unstar' : 'Star'} (s)"
+              >
+                ${a.isStarred ? icons.starFilled : icons.star}<span class="label">${a.isStarred ? 'Unstar' : 'Star'}</span>
+              </button>
+              <button
+                class="btn"
+                @click=${() => fire(this, 'bs-read-change', { id: a.id, read: !a.isRead })}
+                title="${a.isRead ? 'Mark as unread' : 'Mark as read'} (m)"
+              >
+                ${a.isRead ? icons.circle : icons.circleFilled}<span class="label">${a.isRead ? 'Mark as unread' : 'Mark as read'}</span>
+              </button>
+              ${a.url && /^https?:/i.test(a.url)
+                ? html`<button class="btn" @click=${() => this.openExternal(a.url!)}>${icons.external}<span class="label">Open original</span></button>`
+                : nothing}
+            `
+          : nothing}
+        <span class="spacer"></span>
+        <slot name="tools"></slot>
+      </div>
+      <div class="scroll" role=${a ? 'region' : nothing} aria-label=${a ? 'Reader' : nothing} tabindex=${a ? '0' : '-1'}>
+        ${this.error
+          ? html`<div class="empty error" role="alert"><p>Could not open the article: ${this.error}</p></div>`
+          : a
+            ? this.renderArticle(a)
+            : html`<div class="empty">
+                <p>${this.loading ? 'Opening…' : 'Choose an article to read.'}</p>
+                ${this.loading ? nothing : html`<p><kbd>j</kbd> <kbd>k</kbd> move through the list · <kbd>?</kbd> all shortcuts</p>`}
+              </div>`}
+      </div>
+      <bs-lightbox></bs-lightbox>
+    `;
+  }
+
+  private renderArticle(a: ArticleView) {
+    const when = a.publishedAt ?? a.savedAt;
+    const attribution = a.attribution?.trim().replace(/^\((.*)\)$/s, '$1').trim();
+    const meta = [
+      a.author ? html`<span>By <span class="author" dir="auto">${a.author}</span></span>` : null,
+      html`<span>${a.publishedAt === null ? 'Saved ' : ''}<time datetime=${new Date(when).toISOString()}>${formatLongDate(when)}</time></span>`,
+      html`<span>${readingMinutes(a.wordCount)} min read</span>`,
+    ].filter((x) => x !== null);
+    return html`<article aria-labelledby="article-title">
+      <header>
+        ${a.source ? html`<p class="kicker" dir="auto">${a.source}</p>` : nothing}
+        <h1 id="article-title" dir="auto">${a.title}</h1>
+        <p class="byline">${meta.map((m, i) => html`${i ? html`<span class="sep" aria-hidden="true">·</span>` : nothing}${m}`)}</p>
+        ${a.lead ? html`<p class="lead" dir="auto">${a.lead}</p>` : nothing}
+      </header>
+      <div class="body" dir="auto" @click=${this.onBodyClick} @auxclick=${this.onBodyClick} @keydown=${this.onBodyKey} @error=${this.onImageError}>
+        ${unsafeHTML(this.bodyHtml(a))}
+      </div>
+      ${attribution
+        ? html`<p class="attribution" dir="auto">
+            ${/^according to\b/i.test(attribution) ? `(${attribution})` : `(According to ${attribution})`}
+          </p>`
+        : nothing}
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'bs-reader': BsReader;
+  }
+}

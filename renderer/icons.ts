@@ -1,0 +1,20 @@
+import { svg } from 'lit';
+
+/** Small line icons (16×16 viewBox), decorative only: the control around them carries the name. */
+const icon = (body: ReturnType<typeof svg>) =>
+  svg`<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
+
+export const icons = {
+  all: icon(svg`<rect x="2.5" y="2.5" width="11" height="11" rx="2"/><path d="M5 6h6M5 8.5h6M5 11h3.5"/>`),
+  unread: icon(svg`<circle cx="8" cy="8" r="5.2"/><circle cx="8" cy="8" r="2.2" fill="currentColor" stroke="none"/>`),
+  star: icon(svg`<path d="M8 1.9l1.85 3.8 4.15.6-3 2.93.71 4.13L8 11.4l-3.71 1.96.71-4.13-3-2.93 4.15-.6z"/>`),
+  starFilled: icon(svg`<path fill="currentColor" d="M8 1.9l1.85 3.8 4.15.6-3 2.93.71 4.13L8 11.4l-3.71 1.96.71-4.13-3-2.93 4.15-.6z"/>`),
+  source: icon(svg`<path d="M3 3.5h8.5v9H4.5A1.5 1.5 0 0 1 3 11z"/><path d="M11.5 6H13v5.5a1 1 0 0 1-1.5 1M5 6h4.5M5 8.5h4.5"/>`),
+  search: icon(svg`<circle cx="7" cy="7" r="4.2"/><path d="M10.2 10.2L13.5 13.5"/>`),
+  circle: icon(svg`<circle cx="8" cy="8" r="4.5"/>`),
+  circleFilled: icon(svg`<circle cx="8" cy="8" r="4.5" fill="currentColor"/>`),
+  external: icon(svg`<path d="M9 2.5h4.5V7M13.5 2.5L7.5 8.5M11.5 9.5v3a1 1 0 0 1-1 1h-7a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1h3"/>`),
+  close: icon(svg`<path d="M4 4l8 8M12 4l-8 8"/>`),
+  keyboard: icon(svg`<rect x="1.5" y="4" width="13" height="8" rx="1.5"/><path d="M4 6.5h.01M6.5 6.5h.01M9 6.5h.01M11.5 6.5h.01M5 9.5h6"/>`),
+  importFile: icon(svg`<path d="M8 2.5v7M5 6.5l3 3 3-3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
+};
