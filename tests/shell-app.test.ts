@@ -100,8 +100,8 @@ describe('window state', () => {
   it('reads back what it wrote, replacing the old file', () => {
     const file = path.join(tempDir(), 'sub', 'window-state.json');
     writeWindowState(file, { x: 1, y: 2, width: 800, height: 600, maximized: false });
-    writeWindowState(file, { x: 3, y: 4, width: 900, height: 650, maximized: true });
-    expect(readWindowState(file)).toEqual({ x: 3, y: 4, width: 900, height: 650, maximized: true });
+    writeWindowState(file, { x: 3, y: 4, width: 1100, height: 650, maximized: true });
+    expect(readWindowState(file)).toEqual({ x: 3, y: 4, width: 1100, height: 650, maximized: true });
   });
 
   it.each([
@@ -119,19 +119,19 @@ describe('window state', () => {
 
   it('drops a position that is not a whole number, keeps the size', () => {
     const file = path.join(tempDir(), 'window-state.json');
-    fs.writeFileSync(file, '{"x": "left", "y": 1.5, "width": 800, "height": 600}');
-    expect(readWindowState(file)).toEqual({ width: 800, height: 600, maximized: false });
+    fs.writeFileSync(file, '{"x": "left", "y": 1.5, "width": 1000, "height": 600}');
+    expect(readWindowState(file)).toEqual({ width: 1000, height: 600, maximized: false });
   });
 
   it('places the window only where a display can show it', () => {
     const one = [{ x: 0, y: 0, width: 1920, height: 1080 }];
     const two = [...one, { x: -1280, y: 0, width: 1280, height: 1024 }];
-    const saved = { x: -1000, y: 100, width: 900, height: 700, maximized: false };
-    expect(placeWindow(saved, two)).toEqual({ x: -1000, y: 100, width: 900, height: 700 });
-    expect(placeWindow(saved, one)).toEqual({ width: 900, height: 700 });
+    const saved = { x: -1000, y: 100, width: 1100, height: 700, maximized: false };
+    expect(placeWindow(saved, two)).toEqual({ x: -1000, y: 100, width: 1100, height: 700 });
+    expect(placeWindow(saved, one)).toEqual({ width: 1100, height: 700 });
     // A sliver on screen is not enough to grab the window.
-    expect(placeWindow({ ...saved, x: 1900 }, one)).toEqual({ width: 900, height: 700 });
-    expect(placeWindow({ ...saved, x: 1000 }, one)).toEqual({ x: 1000, y: 100, width: 900, height: 700 });
+    expect(placeWindow({ ...saved, x: 1900 }, one)).toEqual({ width: 1100, height: 700 });
+    expect(placeWindow({ ...saved, x: 1000 }, one)).toEqual({ x: 1000, y: 100, width: 1100, height: 700 });
     // Too big for every display: shrunk to fit.
     expect(placeWindow({ width: 5000, height: 3000, maximized: false }, one)).toEqual({ width: 1920, height: 1080 });
     expect(placeWindow(null, one)).toEqual(DEFAULT_SIZE);

@@ -17,7 +17,8 @@ export interface WindowState {
 }
 
 export const DEFAULT_SIZE = { width: 1200, height: 800 };
-export const MIN_SIZE = { width: 480, height: 360 };
+// Three panes need about 960 px; narrower and the reader column collapses.
+export const MIN_SIZE = { width: 960, height: 560 };
 /** How much of the window must overlap a display's work area to count as visible. */
 const MIN_VISIBLE = { width: 120, height: 60 };
 
