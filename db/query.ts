@@ -37,6 +37,8 @@ export interface ParsedQuery {
   starred: boolean | null;
   /** True when the query asks for something (words or filters). */
   empty: boolean;
+  /** The words to highlight in a result (folded, as the index sees them); excluded words are not among them. */
+  terms: Array<{ text: string; prefix: boolean }>;
 }
 
 const FIELD_COLUMNS: Record<Field, string> = { title: 'title', source: 'source', author: 'author', caption: 'captions' };
@@ -67,8 +69,12 @@ function parseDate(s: string): number | null {
 }
 
 export function parseQuery(input: string): ParsedQuery {
-  const out: ParsedQuery = { match: null, exclude: null, after: null, before: null, unread: null, starred: null, empty: true };
+  const out: ParsedQuery = { match: null, exclude: null, after: null, before: null, unread: null, starred: null, empty: true, terms: [] };
   const tokens = tokenize(input.slice(0, MAX_INPUT), out);
+  for (const t of tokens) {
+    if (t.t === 'word' && !t.neg) out.terms.push({ text: t.text, prefix: t.prefix });
+    if (t.t === 'phrase' && !t.neg) out.terms.push(...t.words.map((w) => ({ text: w, prefix: false })));
+  }
   const tree = new Parser(tokens).parse();
   const { positive, negative } = splitTopLevel(tree);
   out.match = positive ? renderOrNull(positive) : null;

@@ -26,6 +26,8 @@ export interface SearchCursor {
 
 export interface SearchPage {
   hits: SearchHit[];
+  /** Words to highlight when a result is opened (folded; `prefix` words match any ending). */
+  terms: Array<{ text: string; prefix: boolean }>;
   /** How many articles match in all (before paging). */
   total: number;
   /** True when more matched than were ranked: ranking then covers the most recently saved. */
@@ -61,13 +63,13 @@ export function searchArticles(db: Database, query: string, opts: SearchOptions 
 export function search(db: Database, input: string, opts: SearchOptions = {}): SearchPage {
   const q = parseQuery(input);
   const limit = Math.max(1, Math.min(opts.limit ?? 20, 500));
-  if (q.empty) return { hits: [], total: 0, rankedSubset: false, next: null };
+  if (q.empty) return { hits: [], terms: [], total: 0, rankedSubset: false, next: null };
   if (!q.match) return filterOnly(db, q, limit, opts.after);
 
   const sql = rankedStatements(q, opts.after);
   const params = { match: q.match, ...filterSql(q, 'a').params };
   const total = db.prepare(sql.count).pluck().get(params) as number;
-  if (total === 0) return { hits: [], total, rankedSubset: false, next: null };
+  if (total === 0) return { hits: [], terms: q.terms, total, rankedSubset: false, next: null };
 
   // Bound the ranked set to the RANK_LIMIT most recently saved matches (rowid order).
   const rankedSubset = total > RANK_LIMIT;
@@ -82,6 +84,7 @@ export function search(db: Database, input: string, opts: SearchOptions = {}): S
   const last = page[page.length - 1];
   return {
     hits,
+    terms: q.terms,
     total,
     rankedSubset,
     next: page.length === limit && last ? { score: last.score, sortAt: last.sortAt, id: last.id } : null,
@@ -147,6 +150,7 @@ function filterOnly(db: Database, q: ParsedQuery, limit: number, after?: SearchC
   const last = rows[rows.length - 1];
   return {
     hits: rows.map((r) => ({ id: r.id, title: r.title, source: r.source, publishedAt: r.publishedAt, snippet: escape(r.lead), matchedIn: [], score: 0 })),
+    terms: [],
     total,
     rankedSubset: false,
     next: rows.length === limit && last ? { score: 0, sortAt: last.sortAt, id: last.id } : null,

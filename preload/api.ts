@@ -102,6 +102,39 @@ export interface SearchResult {
   score: number;
 }
 
+export interface SearchCursor {
+  score: number;
+  sortAt: number;
+  id: number;
+}
+
+export interface SearchResults {
+  hits: SearchResult[];
+  /** Words to highlight in an opened result (folded: compare without case or accents; prefix words match any ending). */
+  terms: Array<{ text: string; prefix: boolean }>;
+  /** How many articles match in all. */
+  total: number;
+  /** True when more matched than were ranked (ranking then covers the most recently saved). */
+  rankedSubset: boolean;
+  /** Pass as `after` for the next page; null at the end. */
+  next: SearchCursor | null;
+}
+
+export interface RelatedArticle {
+  id: number;
+  title: string;
+  source: string | null;
+  publishedAt: number | null;
+}
+
+export interface SavedSearch {
+  id: number;
+  name: string;
+  query: string;
+  /** How many articles it finds now. */
+  count: number;
+}
+
 export interface ImportFile {
   /** File name with extension: decides how it is read (.txt, .md, .html). */
   name: string;
@@ -139,7 +172,11 @@ export interface LibraryApi {
   setRead(req: { id: number; read: boolean }): Promise<{ ok: boolean }>;
   setStarred(req: { id: number; starred: boolean }): Promise<{ ok: boolean }>;
   sidebar(req: Record<string, never>): Promise<Sidebar>;
-  search(req: { query: string; limit?: number }): Promise<SearchResult[]>;
+  search(req: { query: string; limit?: number; after?: SearchCursor }): Promise<SearchResults>;
+  related(req: { id: number; limit?: number }): Promise<RelatedArticle[]>;
+  savedSearches(req: Record<string, never>): Promise<SavedSearch[]>;
+  saveSearch(req: { query: string; name?: string }): Promise<SavedSearch>;
+  deleteSavedSearch(req: { id: number }): Promise<{ ok: boolean }>;
   importFiles(req: { files: ImportFile[] }): Promise<ImportResult>;
   addSample(req: Record<string, never>): Promise<{ id: number }>;
   getSettings(req: Record<string, never>): Promise<Settings>;
@@ -165,6 +202,10 @@ export const LIBRARY_CHANNELS = [
   'setStarred',
   'sidebar',
   'search',
+  'related',
+  'savedSearches',
+  'saveSearch',
+  'deleteSavedSearch',
   'importFiles',
   'addSample',
   'getSettings',

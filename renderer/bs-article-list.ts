@@ -266,7 +266,7 @@ export class BsArticleList extends LitElement {
     this.loading = true;
     try {
       if (this.query.trim()) {
-        const hits = await this.bridge.invoke('search', { query: this.query.trim(), limit: SEARCH_LIMIT });
+        const { hits } = await this.bridge.invoke('search', { query: this.query.trim(), limit: SEARCH_LIMIT });
         if (generation !== this.generation) return;
         this.entries = hits.map((hit) => ({ kind: 'result', id: hit.id, hit, snippet: prepareSnippetHtml(hit.snippet) }));
       } else {

@@ -6,7 +6,9 @@ import {
   setStarred,
   sidebarCounts,
 } from '../../db/articles.js';
-import { searchArticles } from '../../db/search.js';
+import { search } from '../../db/search.js';
+import { relatedArticles } from '../../db/related.js';
+import { deleteSavedSearch, listSavedSearches, saveSearch } from '../../db/saved-searches.js';
 import { readSettings, writeSettings } from '../../db/settings.js';
 import {
   DEFAULT_SETTINGS,
@@ -77,8 +79,20 @@ export function createHandlers(db: Database): Handlers {
     sidebar() {
       return sidebarCounts(db);
     },
-    search({ query, limit }) {
-      return searchArticles(db, query, { limit: limit ?? 50 });
+    search({ query, limit, after }) {
+      return search(db, query, { limit: limit ?? 50, ...(after ? { after } : {}) });
+    },
+    related({ id, limit }) {
+      return relatedArticles(db, id, limit ?? 5);
+    },
+    savedSearches() {
+      return listSavedSearches(db);
+    },
+    saveSearch({ query, name }) {
+      return saveSearch(db, query, name);
+    },
+    deleteSavedSearch({ id }) {
+      return { ok: deleteSavedSearch(db, id) };
     },
     async importFiles({ files }) {
       const parsed = await Promise.all(

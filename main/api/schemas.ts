@@ -26,8 +26,16 @@ export const REQUEST_SCHEMAS = {
   setStarred: z.object({ id, starred: z.boolean() }).strict(),
   sidebar: empty,
   search: z
-    .object({ query: z.string().max(10_000), limit: z.number().int().min(1).max(500).optional() })
+    .object({
+      query: z.string().max(10_000),
+      limit: z.number().int().min(1).max(500).optional(),
+      after: z.object({ score: z.number(), sortAt: z.number().int(), id }).strict().optional(),
+    })
     .strict(),
+  related: z.object({ id, limit: z.number().int().min(1).max(20).optional() }).strict(),
+  savedSearches: empty,
+  saveSearch: z.object({ query: z.string().min(1).max(1000), name: z.string().max(200).optional() }).strict(),
+  deleteSavedSearch: z.object({ id }).strict(),
   importFiles: z
     .object({
       files: z
