@@ -8,6 +8,13 @@ export interface ImageInput {
   height: number | null;
 }
 
+export interface ThumbnailInput {
+  bytes: Uint8Array;
+  mime: string;
+  width: number;
+  height: number;
+}
+
 export interface StoredImage {
   hash: string;
   mime: string;
@@ -16,9 +23,17 @@ export interface StoredImage {
   data: Buffer;
 }
 
+/** 'full' is the picture as downloaded; 'thumb' the small one for the list (the full one when there is none). */
+export type ImageVariant = 'full' | 'thumb';
+
+/** The name of a picture: the SHA-256 of its bytes, in hex. */
+export function imageHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Stores a picture once per content: the SHA-256 of its bytes is its name. Returns the hash. */
 export function storeImage(db: Database, img: ImageInput): string {
-  const hash = createHash('sha256').update(img.bytes).digest('hex');
+  const hash = imageHash(img.bytes);
   db.prepare(
     `INSERT INTO images (hash, mime, width, height, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (hash) DO NOTHING`,
@@ -26,14 +41,63 @@ export function storeImage(db: Database, img: ImageInput): string {
   return hash;
 }
 
+/**
+ * Stores a picture and its list thumbnail together (one transaction): the thumbnail belongs to the
+ * full image's hash. A picture already stored keeps what it has. Returns the hash.
+ */
+export function storeImageWithThumbnail(db: Database, img: ImageInput, thumb: ThumbnailInput | null): string {
+  return db.transaction(() => {
+    const hash = storeImage(db, img);
+    if (thumb) {
+      db.prepare(
+        `INSERT INTO image_thumbnails (hash, mime, width, height, size, data) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (hash) DO NOTHING`,
+      ).run(hash, thumb.mime, thumb.width, thumb.height, thumb.bytes.byteLength, Buffer.from(thumb.bytes));
+    }
+    return hash;
+  }).immediate();
+}
+
 const HASH = /^[0-9a-f]{64}$/;
 
-/** Looks an image up by its hash; anything that is not a well-formed hash is simply not found. */
-export function getImage(db: Database, hash: string): StoredImage | null {
+/** Whether a picture with this hash is stored (so it need not be processed again). */
+export function hasImage(db: Database, hash: string): boolean {
+  return HASH.test(hash) && db.prepare<[string], { one: number }>('SELECT 1 AS one FROM images WHERE hash = ?').get(hash) !== undefined;
+}
+
+/**
+ * Looks an image up by its hash; anything that is not a well-formed hash is simply not found.
+ * `variant: 'thumb'` gives the list thumbnail, or the full picture when it has none (a picture
+ * already smaller than a thumbnail, or one stored before thumbnails existed).
+ */
+export function getImage(db: Database, hash: string, variant: ImageVariant = 'full'): StoredImage | null {
   if (!HASH.test(hash)) return null;
+  if (variant === 'thumb') {
+    const thumb = db
+      .prepare<[string], StoredImage>('SELECT hash, mime, width, height, data FROM image_thumbnails WHERE hash = ?')
+      .get(hash);
+    if (thumb) return thumb;
+  }
   return (
     db
       .prepare<[string], StoredImage>('SELECT hash, mime, width, height, data FROM images WHERE hash = ?')
+      .get(hash) ?? null
+  );
+}
+
+export interface ThumbnailInfo {
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+}
+
+/** The thumbnail's description (no bytes), or null when the picture has none. */
+export function getThumbnailInfo(db: Database, hash: string): ThumbnailInfo | null {
+  if (!HASH.test(hash)) return null;
+  return (
+    db
+      .prepare<[string], ThumbnailInfo>('SELECT mime, width, height, size FROM image_thumbnails WHERE hash = ?')
       .get(hash) ?? null
   );
 }

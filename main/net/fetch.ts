@@ -23,6 +23,12 @@ export interface FetchOptions {
   etag?: string | null;
   lastModified?: string | null;
   signal?: AbortSignal;
+  /**
+   * The page that refers to this address (images: the article), sent as Referer the way browsers
+   * do by default: the whole address to the same origin, only the origin elsewhere, nothing from
+   * https to http. Some image hosts refuse requests without one.
+   */
+  referrer?: string;
 }
 
 export interface FetchResult {
@@ -59,12 +65,12 @@ export function checkUrl(raw: string, base?: string): URL {
   try {
     url = base === undefined ? new URL(raw) : new URL(raw, base);
   } catch {
-    throw new FetchError(raw, 'not a valid address');
+    throw new FetchError(clip(raw), 'not a valid address');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FetchError(raw, `only http and https addresses can be fetched, not ${url.protocol.replace(/:$/, '')}`);
+    throw new FetchError(clip(raw), `only http and https addresses can be fetched, not ${url.protocol.replace(/:$/, '')}`);
   }
-  if (url.username || url.password) throw new FetchError(raw, 'addresses with a user name or password are refused');
+  if (url.username || url.password) throw new FetchError(withoutCredentials(url), 'addresses with a user name or password are refused');
   url.hash = '';
   return url;
 }
@@ -72,66 +78,147 @@ export function checkUrl(raw: string, base?: string): URL {
 export async function fetchBounded(raw: string, opts: FetchOptions = {}): Promise<FetchResult> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = opts.maxRedirects ?? 5;
-  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 20_000);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const timeoutMs = opts.timeoutMs ?? 20_000;
   let url = checkUrl(raw);
   const original = url.href;
 
-  for (let hop = 0; ; hop++) {
-    const headers: Record<string, string> = {
-      'user-agent': USER_AGENT,
-      accept: opts.accept ?? '*/*',
-      'accept-encoding': 'gzip, deflate, br',
-    };
-    if (opts.etag) headers['if-none-match'] = opts.etag;
-    if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  // One limit for the whole exchange, redirects and body included. A timer we clear ourselves
+  // (rather than AbortSignal.timeout + AbortSignal.any) so that nothing outlives the call.
+  const limit = new Limit(timeoutMs, opts.signal);
+  try {
+    const seen = new Set<string>([url.href]);
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {
+        'user-agent': USER_AGENT,
+        accept: opts.accept ?? '*/*',
+        'accept-encoding': 'gzip, deflate, br',
+      };
+      if (opts.etag) headers['if-none-match'] = opts.etag;
+      if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+      const referer = opts.referrer ? refererFor(opts.referrer, url) : null;
+      if (referer) headers.referer = referer;
 
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, redirect: 'manual', signal });
-    } catch (err) {
-      throw new FetchError(original, describeNetworkError(err, signal, opts.timeoutMs ?? 20_000));
-    }
-
-    if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-      await res.body?.cancel().catch(() => {});
-      const location = res.headers.get('location');
-      if (!location) throw new FetchError(original, `redirect (${res.status}) without a Location`, res.status);
-      if (hop >= maxRedirects) throw new FetchError(original, `too many redirects (more than ${maxRedirects})`, res.status);
+      let res: Response;
       try {
-        url = checkUrl(location, url.href);
+        res = await fetch(url, { headers, redirect: 'manual', signal: limit.signal });
       } catch (err) {
-        throw new FetchError(original, `redirected to a refused address (${(err as FetchError).reason})`, res.status);
+        throw new FetchError(original, limit.describe(err, 'headers'));
       }
-      continue;
-    }
 
-    const etag = res.headers.get('etag');
-    const lastModified = res.headers.get('last-modified');
-    const [type, ...params] = (res.headers.get('content-type') ?? '').split(';');
-    const charset = params.map((p) => /^\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(p)?.[1]).find(Boolean)?.toLowerCase() ?? null;
-    const base = { url: url.href, status: res.status, headers: res.headers, contentType: type?.trim().toLowerCase() || null, charset, etag, lastModified };
+      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+        await discard(res);
+        const location = res.headers.get('location');
+        if (!location) throw new FetchError(original, `redirect (${res.status}) without a Location`, res.status);
+        let next: URL;
+        try {
+          next = checkUrl(location, url.href);
+        } catch (err) {
+          throw new FetchError(original, `redirected to ${shown(location, url.href)}, which is refused (${(err as FetchError).reason})`, res.status);
+        }
+        if (hop >= maxRedirects || seen.has(next.href)) {
+          const loop = seen.has(next.href) ? '; the address redirects in a loop' : '';
+          throw new FetchError(original, `too many redirects (more than ${maxRedirects}${loop})`, res.status);
+        }
+        seen.add(next.href);
+        url = next;
+        continue;
+      }
 
-    if (res.status === 304) {
-      await res.body?.cancel().catch(() => {});
-      return { ...base, notModified: true, body: new Uint8Array(0) };
+      const etag = res.headers.get('etag');
+      const lastModified = res.headers.get('last-modified');
+      const [type, ...params] = (res.headers.get('content-type') ?? '').split(';');
+      const charset = params.map((p) => /^\s*charset\s*=\s*["']?([^"';\s]+)["']?/i.exec(p)?.[1]).find(Boolean)?.toLowerCase() ?? null;
+      const base = { url: url.href, status: res.status, headers: res.headers, contentType: type?.trim().toLowerCase() || null, charset, etag, lastModified };
+
+      if (res.status === 304) {
+        await discard(res);
+        return { ...base, notModified: true, body: new Uint8Array(0) };
+      }
+      if (!res.ok) {
+        await discard(res);
+        throw new FetchError(original, `the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, res.status);
+      }
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      const encoding = (res.headers.get('content-encoding') ?? '').trim().toLowerCase();
+      // A declared length counts the bytes on the wire. Uncompressed, it is the size; compressed,
+      // the answer is at least about as large once decompressed (deflate and brotli add a few
+      // bytes per block at most), so a length well over the limit is refused before reading too.
+      const compressed = encoding !== '' && encoding !== 'identity';
+      const ceiling = compressed ? maxBytes + Math.ceil(maxBytes / 64) + 4096 : maxBytes;
+      if (Number.isFinite(declared) && declared > ceiling) {
+        await discard(res);
+        throw new FetchError(original, `too large (${formatSize(declared)}; the limit is ${formatSize(maxBytes)})`);
+      }
+      const body = await readLimited(res, maxBytes, original, limit);
+      return { ...base, notModified: false, body };
     }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
-      throw new FetchError(original, `the server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, res.status);
-    }
-    const declared = Number(res.headers.get('content-length'));
-    // A declared length is only trusted when the body is not compressed (then it counts compressed bytes).
-    if (!res.headers.get('content-encoding') && Number.isFinite(declared) && declared > maxBytes) {
-      await res.body?.cancel().catch(() => {});
-      throw new FetchError(original, `too large (${formatSize(declared)}; the limit is ${formatSize(maxBytes)})`);
-    }
-    const body = await readLimited(res, maxBytes, original, signal, opts.timeoutMs ?? 20_000);
-    return { ...base, notModified: false, body };
+  } finally {
+    limit.dispose();
   }
 }
 
-async function readLimited(res: Response, maxBytes: number, url: string, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
+/** strict-origin-when-cross-origin, the browsers' default policy. */
+function refererFor(raw: string, target: URL): string | null {
+  let from: URL;
+  try {
+    from = new URL(raw);
+  } catch {
+    return null;
+  }
+  if ((from.protocol !== 'http:' && from.protocol !== 'https:') || from.username || from.password) return null;
+  if (from.protocol === 'https:' && target.protocol === 'http:') return null;
+  if (from.origin === target.origin) {
+    from.hash = '';
+    return from.href;
+  }
+  return `${from.origin}/`;
+}
+
+/** Drops an answer's body without reading it (closing the connection if it is still sending). */
+async function discard(res: Response): Promise<void> {
+  await res.body?.cancel().catch(() => {});
+}
+
+/** The time limit and the caller's signal, as one AbortSignal, plus the words for each way it ends. */
+class Limit {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private timedOut = false;
+  private readonly onAbort = () => this.controller.abort(this.outer?.reason);
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new DOMException('time limit reached', 'TimeoutError'));
+    }, timeoutMs);
+    if (outer?.aborted) this.onAbort();
+    else outer?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.onAbort);
+  }
+
+  describe(err: unknown, phase: 'headers' | 'body'): string {
+    if (this.timedOut) {
+      return phase === 'headers'
+        ? `no answer within ${formatDuration(this.timeoutMs)}`
+        : `the answer did not arrive in full within ${formatDuration(this.timeoutMs)}`;
+    }
+    if (this.controller.signal.aborted) return 'cancelled';
+    return describeNetworkError(err);
+  }
+}
+
+async function readLimited(res: Response, maxBytes: number, url: string, limit: Limit): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -142,6 +229,7 @@ async function readLimited(res: Response, maxBytes: number, url: string, signal:
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
+        // Cancelling aborts the request: the socket closes and decompression stops here.
         await reader.cancel().catch(() => {});
         throw new FetchError(url, `too large (more than ${formatSize(maxBytes)} after decompression)`);
       }
@@ -149,7 +237,7 @@ async function readLimited(res: Response, maxBytes: number, url: string, signal:
     }
   } catch (err) {
     if (err instanceof FetchError) throw err;
-    throw new FetchError(url, describeNetworkError(err, signal, timeoutMs));
+    throw new FetchError(url, limit.describe(err, 'body'));
   }
   const out = new Uint8Array(size);
   let at = 0;
@@ -160,11 +248,7 @@ async function readLimited(res: Response, maxBytes: number, url: string, signal:
   return out;
 }
 
-function describeNetworkError(err: unknown, signal: AbortSignal, timeoutMs: number): string {
-  if (signal.aborted) {
-    const reason = signal.reason as Error | undefined;
-    return reason?.name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : 'cancelled';
-  }
+function describeNetworkError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   switch (cause?.code) {
     case 'ECONNREFUSED':
@@ -173,22 +257,56 @@ function describeNetworkError(err: unknown, signal: AbortSignal, timeoutMs: numb
     case 'EAI_AGAIN':
       return 'the server name could not be found (offline?)';
     case 'ECONNRESET':
+    case 'EPIPE':
     case 'UND_ERR_SOCKET':
       return 'the connection was closed before the answer was complete';
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
       return 'the connection timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the server cannot be reached (offline?)';
     case 'CERT_HAS_EXPIRED':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `the secure connection failed (${cause.code})`;
-    default:
-      if (/incorrect header check|unexpected end of file|Decompression failed/i.test(String(cause?.message ?? (err as Error)?.message))) {
+    default: {
+      const message = String(cause?.message ?? (err as Error)?.message ?? err);
+      if (/incorrect header check|invalid (?:block type|distance|stored block|code)|unexpected end of file|Decompression failed|decompress/i.test(message)) {
         return 'the compressed answer is damaged';
       }
-      return cause?.message ?? (err as Error)?.message ?? String(err);
+      if (/^bad port$/i.test(message)) return 'this port is one that web clients refuse to connect to';
+      if (/^terminated$/i.test(message)) return 'the connection was closed before the answer was complete';
+      return message;
+    }
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+}
+
+/** A password never appears in a message or a log. */
+function withoutCredentials(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return clip(copy.href);
+}
+
+function shown(raw: string, base: string): string {
+  try {
+    return withoutCredentials(new URL(raw, base));
+  } catch {
+    return clip(raw);
+  }
+}
+
+/** An address as it may appear in a message: never a whole data: URL or a 10 kB query. */
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function formatSize(bytes: number): string {
@@ -202,11 +320,30 @@ export function decodeText(body: Uint8Array, httpCharset: string | null, declare
   if (body[0] === 0xfe && body[1] === 0xff) return new TextDecoder('utf-16be').decode(body);
   for (const label of [httpCharset, declared]) {
     if (!label) continue;
+    let decoder: TextDecoder;
     try {
-      return new TextDecoder(label).decode(body);
+      decoder = new TextDecoder(label);
     } catch {
-      // an unknown label: try the next source
+      continue; // an unknown label: try the next source
     }
+    return decoder.encoding === 'windows-1252' ? decodeWindows1252(body) : decoder.decode(body);
   }
   return new TextDecoder('utf-8').decode(body);
 }
+
+/**
+ * windows-1252, which is also what every latin1 / iso-8859-1 / us-ascii label means on the web.
+ * Decoded here because Node 20.18.3+ and 22.13+ decode it as ISO-8859-1 (0x80 → U+0080 instead of
+ * €, 0x93 → U+0093 instead of “; nodejs/node#56542, #60888).
+ */
+function decodeWindows1252(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    .toString('latin1')
+    .replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_80_9F[c.charCodeAt(0) - 0x80]!));
+}
+
+/** The WHATWG index for bytes 0x80–0x9F; the other bytes are their own code points. */
+const CP1252_80_9F = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+];

@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+// sharp (libvips) must be loaded by the main thread before any worker loads it, or glibc's
+// thread-local storage teardown can crash the process on exit (lovell/sharp#2263). The library
+// worker resizes pictures with it.
+import 'sharp';
 import { APP_NAME, userDataDir } from '../paths.js';
 import { guardSession, installGuards } from './guards.js';
 import { registerIpc } from './ipc.js';
@@ -109,7 +113,7 @@ export async function startApp(options: StartOptions = {}): Promise<boolean> {
   const client = library;
 
   guardSession(session.defaultSession, trust);
-  registerProtocols(protocol, { rendererRoot: rendererRoot(outDir), image: (hash) => client.image(hash) });
+  registerProtocols(protocol, { rendererRoot: rendererRoot(outDir), image: (hash, variant) => client.image(hash, variant) });
   registerIpc(ipcMain, { library: client, openExternal, trust });
 
   const openWindow = () => {

@@ -48,8 +48,8 @@ export class LibraryClient {
   }
 
   /** A stored image, or null when there is no image with that hash. */
-  async image(hash: string): Promise<ImageResult | null> {
-    return (await this.send({ kind: 'image', hash })) as ImageResult | null;
+  async image(hash: string, variant?: 'thumb'): Promise<ImageResult | null> {
+    return (await this.send(variant ? { kind: 'image', hash, variant } : { kind: 'image', hash })) as ImageResult | null;
   }
 
   /** Closes the library file cleanly and ends the worker. Safe to call more than once. */

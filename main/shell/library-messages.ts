@@ -13,7 +13,7 @@ import { getImage } from '../../db/images.js';
 
 export type WorkerRequest =
   | { id: number; kind: 'call'; channel: string; payload: unknown }
-  | { id: number; kind: 'image'; hash: string }
+  | { id: number; kind: 'image'; hash: string; variant?: 'thumb' }
   | { id: number; kind: 'close' };
 
 /** Requests as the client writes them, before it gives them an id. */
@@ -70,7 +70,7 @@ export function createLibraryMessageHandler(library: Database | Error): LibraryM
     if (closed) throw new Error('The library is closed.');
     if (openError || !db || !dispatch) throw openError ?? new Error('The library is not open.');
     if (message.kind === 'image') {
-      const img = getImage(db, message.hash);
+      const img = getImage(db, message.hash, message.variant ?? 'full');
       // A copy: the reply's buffer is transferred to the main thread, never shared with SQLite.
       return img ? { mime: img.mime, data: new Uint8Array(img.data) } : null;
     }
@@ -89,7 +89,7 @@ export function createLibraryMessageHandler(library: Database | Error): LibraryM
       if (kind === 'call' && typeof raw.channel === 'string') {
         message = { id, kind, channel: raw.channel, payload: raw.payload };
       } else if (kind === 'image' && typeof raw.hash === 'string') {
-        message = { id, kind, hash: raw.hash };
+        message = { id, kind, hash: raw.hash, ...(raw.variant === 'thumb' ? { variant: 'thumb' as const } : {}) };
       } else if (kind === 'close') {
         message = { id, kind };
       } else {

@@ -148,9 +148,9 @@ const IMAGE_MIME = /^image\/[a-z0-9][a-z0-9.+-]*$/i;
 
 /**
  * Serves stored pictures. The address is content-addressed, so a found image never changes and
- * may be cached for good. `?variant=thumb` is accepted; for now it is the full picture.
+ * may be cached for good. `?variant=thumb` is the list thumbnail (the full picture when it has none).
  */
-export function createImageHandler(lookup: (hash: string) => Promise<StoredImageData | null>): ProtocolHandler {
+export function createImageHandler(lookup: (hash: string, variant?: 'thumb') => Promise<StoredImageData | null>): ProtocolHandler {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed();
     const url = parseUrl(request.url);
@@ -161,7 +161,7 @@ export function createImageHandler(lookup: (hash: string) => Promise<StoredImage
 
     let image: StoredImageData | null;
     try {
-      image = await lookup(match[1]!);
+      image = await (variant === 'thumb' ? lookup(match[1]!, 'thumb') : lookup(match[1]!));
     } catch {
       return new Response('The library is not available', {
         status: 503,
@@ -184,11 +184,11 @@ export function createImageHandler(lookup: (hash: string) => Promise<StoredImage
 
 export interface ProtocolSources {
   rendererRoot: string;
-  image(hash: string): Promise<StoredImageData | null>;
+  image(hash: string, variant?: 'thumb'): Promise<StoredImageData | null>;
 }
 
 /** Installs both handlers on Electron's protocol module (default session). After `ready`. */
 export function registerProtocols(protocol: Protocol, sources: ProtocolSources): void {
   protocol.handle(APP_SCHEME, createAppHandler(sources.rendererRoot));
-  protocol.handle(IMAGE_SCHEME, createImageHandler((hash) => sources.image(hash)));
+  protocol.handle(IMAGE_SCHEME, createImageHandler((hash, variant) => (variant ? sources.image(hash, variant) : sources.image(hash))));
 }
