@@ -153,6 +153,82 @@ export interface ImportResult {
   items: ImportOutcome[];
 }
 
+export interface SavePageResult {
+  status: 'imported' | 'duplicate';
+  id: number;
+  title: string;
+  /** The address the article is stored under (the page's canonical one, or where it was fetched). */
+  url: string;
+  /** How many of its pictures are in the library. */
+  images: number;
+  /** One line per picture that could not be stored: "address: reason". */
+  imageFailures: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feeds (main/feeds/)
+
+/** One subscription, as the sidebar and `broadsheet feeds list` show it. */
+export interface FeedView {
+  id: number;
+  title: string;
+  /** The feed's own address. */
+  url: string;
+  /** The site the feed belongs to, when it says. */
+  siteUrl: string | null;
+  /** The folder it sits in (nested folders joined with "/"), or null. */
+  folder: string | null;
+  /** Fetch the linked page when an item carries only a summary. */
+  fullText: boolean;
+  /** Last good fetch (ms since the epoch), or null. */
+  lastFetchedAt: number | null;
+  /** Why the last refresh failed; null when it worked. Shown as the feed's error badge. */
+  lastError: string | null;
+  /** Failed refreshes in a row (the backoff grows with it). */
+  failures: number;
+  /** When the feed is next due (ms), or null when it is due now. */
+  nextAttemptAt: number | null;
+  refreshIntervalS: number;
+  total: number;
+  unread: number;
+}
+
+/** What one refresh did to one feed. */
+export interface FeedRefreshResult {
+  id: number;
+  title: string;
+  url: string;
+  /**
+   * fetched: read and stored (counts below); not-modified: the server answered 304 (nothing to do);
+   * failed: `error` says why; skipped: not due yet (interval or backoff), `nextAttemptAt` says when.
+   */
+  status: 'fetched' | 'not-modified' | 'failed' | 'skipped';
+  new: number;
+  updated: number;
+  unchanged: number;
+  error: string | null;
+  nextAttemptAt: number | null;
+}
+
+export interface AddFeedResult {
+  feed: FeedView;
+  /** True when the feed was already subscribed: nothing was fetched. */
+  alreadySubscribed: boolean;
+  /** The first fetch (null when already subscribed). */
+  result: FeedRefreshResult | null;
+}
+
+export type OpmlImportItem =
+  | { url: string; title: string; folder: string | null; status: 'added' | 'existing'; id: number }
+  | { url: string; title: string; folder: string | null; status: 'failed'; reason: string };
+
+export interface OpmlImportResult {
+  added: number;
+  existing: number;
+  failed: number;
+  items: OpmlImportItem[];
+}
+
 export type Theme = 'system' | 'light' | 'dark' | 'sepia';
 export type LineWidth = 'narrow' | 'medium' | 'wide';
 
@@ -178,6 +254,19 @@ export interface LibraryApi {
   saveSearch(req: { query: string; name?: string }): Promise<SavedSearch>;
   deleteSavedSearch(req: { id: number }): Promise<{ ok: boolean }>;
   importFiles(req: { files: ImportFile[] }): Promise<ImportResult>;
+  /** Fetches a web page and saves its article with its pictures. Rejects when the page cannot be saved. */
+  savePage(req: { url: string }): Promise<SavePageResult>;
+  /** Subscriptions with their unread counts and last errors. */
+  feeds(req: Record<string, never>): Promise<FeedView[]>;
+  /** Subscribes by feed address or by a web page that names its feed, and fetches it at once. */
+  addFeed(req: { url: string; folder?: string; fullText?: boolean }): Promise<AddFeedResult>;
+  /** One feed now (id), every feed now (no id), or only the feeds that are due (due: true). */
+  refreshFeeds(req: { id?: number; due?: boolean }): Promise<{ results: FeedRefreshResult[] }>;
+  /** Unsubscribes: starred articles are kept, the feed's other articles are deleted. */
+  removeFeed(req: { id: number }): Promise<{ ok: boolean; deleted: number; keptStarred: number }>;
+  /** Subscribes to every feed of an OPML document (nested outlines become folders); fetches nothing. */
+  importOpml(req: { content: string }): Promise<OpmlImportResult>;
+  exportOpml(req: Record<string, never>): Promise<{ content: string }>;
   addSample(req: Record<string, never>): Promise<{ id: number }>;
   getSettings(req: Record<string, never>): Promise<Settings>;
   setSettings(req: Partial<Settings>): Promise<Settings>;
@@ -207,6 +296,13 @@ export const LIBRARY_CHANNELS = [
   'saveSearch',
   'deleteSavedSearch',
   'importFiles',
+  'savePage',
+  'feeds',
+  'addFeed',
+  'refreshFeeds',
+  'removeFeed',
+  'importOpml',
+  'exportOpml',
   'addSample',
   'getSettings',
   'setSettings',

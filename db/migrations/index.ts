@@ -3,9 +3,11 @@ import { migration as m001 } from './001-initial.js';
 import { migration as m002 } from './002-settings.js';
 import { migration as m003 } from './003-count-indexes.js';
 import { migration as m004 } from './004-saved-searches.js';
+import { migration as m005 } from './005-image-thumbnails.js';
+import { migration as m006 } from './006-feeds.js';
 
 /** Every migration, in order. Add a file per schema version; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -19,6 +19,8 @@ import {
 } from '../../preload/api.js';
 import { parseArticleBytes } from '../ingest/file.js';
 import { saveParsed } from '../ingest/import.js';
+import { IngestError } from '../ingest/types.js';
+import { createFeedHandlers } from '../feeds/api.js';
 import { addSampleArticle } from '../sample/sample.js';
 import { REQUEST_SCHEMAS } from './schemas.js';
 
@@ -114,6 +116,18 @@ export function createHandlers(db: Database): Handlers {
         items,
       };
     },
+    async savePage({ url }) {
+      // Loaded on first use: fetching pulls in sharp and file-type, which the other calls never need.
+      const [{ savePage }, { FetchError }] = await Promise.all([import('../ingest/save-page.js'), import('../net/fetch.js')]);
+      try {
+        return await savePage(db, url);
+      } catch (err) {
+        // "address: reason" is already a sentence for the person who asked.
+        if (err instanceof FetchError || err instanceof IngestError) throw new ApiError(err.message);
+        throw err;
+      }
+    },
+    ...createFeedHandlers(db, (message) => new ApiError(message)),
     addSample() {
       return { id: addSampleArticle(db) };
     },

@@ -11,6 +11,7 @@ const empty = z.object({}).strict();
 
 export const MAX_IMPORT_FILES = 500;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+export const MAX_OPML_BYTES = 8 * 1024 * 1024;
 
 export const REQUEST_SCHEMAS = {
   listArticles: z
@@ -47,6 +48,15 @@ export const REQUEST_SCHEMAS = {
         }),
     })
     .strict(),
+  savePage: z.object({ url: z.string().min(1).max(8192) }).strict(),
+  feeds: empty,
+  addFeed: z
+    .object({ url: z.string().min(1).max(8192), folder: z.string().max(500).optional(), fullText: z.boolean().optional() })
+    .strict(),
+  refreshFeeds: z.object({ id: id.optional(), due: z.boolean().optional() }).strict(),
+  removeFeed: z.object({ id }).strict(),
+  importOpml: z.object({ content: z.string().min(1).max(MAX_OPML_BYTES) }).strict(),
+  exportOpml: empty,
   addSample: empty,
   getSettings: empty,
   setSettings: z

@@ -26,11 +26,18 @@ const USAGE = `Usage: broadsheet <command> [options]
 
 Commands:
   import PATH...            import article files and folders (.txt, .md, .html), recursively
+  save URL                  save a web page with its pictures
   list [--limit N]          saved articles, newest first
   show ID                   one article, as text
   search QUERY [--limit N]  ranked full-text search with snippets
   doctor                    check the library file and print what it holds
   web [--port N]            serve the reader on 127.0.0.1 (prints its address first)
+  feeds add URL             subscribe (a feed, or a page naming one) and fetch it now; --folder NAME
+  feeds list [--json]       subscriptions: id, address, last fetched, last error, unread
+  feeds refresh [ID|--all]  refresh the feeds that are due, one feed, or all of them now
+  feeds remove ID           unsubscribe; starred articles are kept, the feed's others deleted
+  opml import FILE          subscribe to the feeds of an OPML file (folders kept)
+  opml export [FILE]        the subscriptions as OPML (standard output without FILE)
 
 Options:
   --db PATH    the library file (default: ${defaultLibraryPath()})
@@ -65,7 +72,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const handler = COMMANDS[command];
     if (!handler) throw new UsageError(`unknown command "${command}"`);
     db = openLibrary(file);
-    return await handler({ db, rest, json: values.json ?? false, limit: parseLimit(values.limit), port: parsePort(values.port), io });
+    return await handler({
+      db, rest, json: values.json ?? false, limit: parseLimit(values.limit), port: parsePort(values.port), io,
+      all: values.all ?? false, folder: values.folder,
+    });
   } catch (err) {
     io.err(`broadsheet: ${(err as Error).message}`);
     if (err instanceof UsageError) return 2;
@@ -84,6 +94,8 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
       limit: { type: 'string' },
       port: { type: 'string' },
+      all: { type: 'boolean' },
+      folder: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -111,6 +123,10 @@ interface Ctx {
   limit: number | undefined;
   port: number;
   io: Io;
+  /** feeds refresh --all */
+  all: boolean;
+  /** feeds add --folder NAME */
+  folder: string | undefined;
 }
 
 const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
@@ -184,6 +200,28 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
     return r.ok ? 0 : 1;
   },
 };
+
+/** `broadsheet save URL`: one web page, its pictures stored with it. Exit 1 only when the page failed. */
+async function save({ db, rest, json, io }: Ctx): Promise<number> {
+  if (rest.length !== 1) throw new UsageError('save needs one web address (http or https)');
+  const { savePage } = await import('../ingest/save-page.js');
+  const r = await savePage(db, rest[0]!);
+  if (json) {
+    io.out(JSON.stringify(r, null, 2));
+    return 0;
+  }
+  const failed = r.imageFailures.length;
+  const counts = r.status === 'imported' ? ` (${r.images} image${r.images === 1 ? '' : 's'}, ${failed} failed)` : ' (already in the library)';
+  io.out(`${r.status} #${r.id} ${r.title}${counts}`);
+  for (const line of r.imageFailures) io.out(`  image failed: ${line}`);
+  return 0;
+}
+
+COMMANDS.save = save;
+
+// Feeds and OPML (main/cli/feeds.ts), loaded on demand: fetching and parsing pull in jsdom.
+COMMANDS.feeds = async (ctx) => (await import('./feeds.js')).feedsCommand(ctx);
+COMMANDS.opml = async (ctx) => (await import('./feeds.js')).opmlCommand(ctx);
 
 /** Serves until SIGINT or SIGTERM, then closes the server and (in main) the library. */
 async function web({ db, port, io }: Ctx): Promise<number> {

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import { DetectError, parseFeed, parseJsonFeed } from 'feedsmith';
+import { absolute, htmlToText, textToHtml } from './content.js';
+import { FeedError, prepareXml } from './xml.js';
+
+/**
+ * A fetched feed document (RSS 2.0, RSS 1.0/RDF, Atom 1.0, JSON Feed 1.0/1.1) → one flat shape.
+ *
+ * feedsmith does the parsing; this module decides what each format's fields mean for an
+ * article: which id deduplicates, which link is the article, which text is the body and which
+ * only a summary, and which base address relative links are resolved against (Atom's xml:base at
+ * feed, entry and content level; the feed's own address otherwise).
+ */
+
+export interface FeedEntry {
+  /** What identifies the item across refreshes: its guid/id, else its link, else a hash of it. */
+  guid: string;
+  /** The article's address (absolute http/https), or null. */
+  url: string | null;
+  /** Plain text; '' when the item has none. */
+  title: string;
+  author: string | null;
+  /** The date as the feed wrote it; read by dates.ts. */
+  date: string | null;
+  /** The full body, as HTML, and the address its relative links are relative to. */
+  content: { html: string; base: string } | null;
+  /** A summary or description, as HTML. */
+  summary: { html: string; base: string } | null;
+  /** Changes when anything shown of the item changes (not its date): the "updated" signal. */
+  fingerprint: string;
+}
+
+export interface ParsedFeed {
+  format: 'rss' | 'atom' | 'rdf' | 'json';
+  title: string | null;
+  siteUrl: string | null;
+  entries: FeedEntry[];
+}
+
+/** More items than this in one document are not read (a feed is a window, not an archive). */
+export const MAX_ITEMS = 500;
+
+/** True when a fetched body looks like a feed rather than a web page. */
+export function looksLikeFeed(text: string): boolean {
+  const head = text.slice(0, 4096).replace(/^\uFEFF?\s+/, '');
+  if (head.startsWith('{')) return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(text.slice(0, 65536));
+  if (!head.startsWith('<')) return false;
+  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(head.replace(/<!--[\s\S]*?-->/g, ''));
+  const name = root?.[1]?.toLowerCase() ?? '';
+  return name === 'rss' || name === 'feed' || name === 'rdf:rdf' || name.endsWith(':rss') || name.endsWith(':feed') || name === 'channel';
+}
+
+/** Parses a decoded feed document. Throws FeedError with a reason for anything unreadable. */
+export function parseFeedDocument(text: string, feedUrl: string): ParsedFeed {
+  const trimmed = text.replace(/^\uFEFF?\s+/, '');
+  if (trimmed.startsWith('{')) return parseJson(trimmed, feedUrl);
+  if (!trimmed.startsWith('<')) throw new FeedError('this is not a feed (not RSS, Atom or JSON Feed)');
+  const xml = prepareXml(trimmed);
+  let result: ReturnType<typeof parseFeed>;
+  try {
+    result = parseFeed(xml, { maxItems: MAX_ITEMS });
+  } catch (err) {
+    throw describeParseError(err);
+  }
+  switch (result.format) {
+    case 'rss':
+    case 'rdf':
+      return fromRss(result.format, result.feed as RssLike, feedUrl);
+    case 'atom':
+      return fromAtom(result.feed as AtomLike, feedUrl);
+    case 'json':
+      return fromJson(result.feed as JsonLike, feedUrl);
+  }
+}
+
+function parseJson(text: string, feedUrl: string): ParsedFeed {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new FeedError(`the JSON feed is not valid JSON (${(err as Error).message})`);
+  }
+  try {
+    return fromJson(parseJsonFeed(json, { maxItems: MAX_ITEMS }) as JsonLike, feedUrl);
+  } catch (err) {
+    throw describeParseError(err);
+  }
+}
+
+function describeParseError(err: unknown): FeedError {
+  if (err instanceof FeedError) return err;
+  if (err instanceof DetectError) return new FeedError('this is not a feed (not RSS, Atom or JSON Feed)');
+  const cause = (err as { cause?: { message?: string } }).cause?.message;
+  const reason = (cause ?? (err as Error)?.message ?? String(err)).replace(/^\[SECURITY\]\s*/, '').replace(/\s+/g, ' ').slice(0, 200);
+  return new FeedError(`the feed could not be read (${reason})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shapes we read from feedsmith's output. Every field is checked before use: whatever a feed
+// contains, only strings we asked for come out.
+
+type Loose = Record<string, unknown> | undefined;
+
+interface RssLike {
+  title?: unknown;
+  link?: unknown;
+  items?: unknown;
+  xml?: Loose;
+}
+interface AtomLike {
+  title?: unknown;
+  links?: unknown;
+  authors?: unknown;
+  entries?: unknown;
+  xml?: Loose;
+}
+interface JsonLike {
+  title?: unknown;
+  home_page_url?: unknown;
+  authors?: unknown;
+  items?: unknown;
+}
+
+function str(value: unknown): string | null {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed || null;
+}
+
+function obj(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function arr(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+function first(value: unknown): unknown {
+  return arr(value)[0];
+}
+
+/** Resolves an xml:base against the base in force; a base that is not http(s) is ignored. */
+function rebase(base: string, xmlBase: unknown): string {
+  const raw = str(xmlBase);
+  return raw ? absolute(raw, base, false) ?? base : base;
+}
+
+function plain(value: unknown): string | null {
+  const raw = str(value);
+  return raw ? htmlToText(raw) || null : null;
+}
+
+function fingerprint(parts: Array<string | null>): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+function finish(entry: Omit<FeedEntry, 'guid' | 'fingerprint'> & { id: string | null }): FeedEntry {
+  const shown = [entry.title, entry.url, entry.author, entry.content?.html ?? null, entry.summary?.html ?? null];
+  const fp = fingerprint(shown);
+  const { id, ...rest } = entry;
+  return { ...rest, guid: id ?? entry.url ?? `sha256:${fp}`, fingerprint: fp };
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSS 2.0 and RSS 1.0 (RDF): the same fields, the id in <guid> or rdf:about.
+
+function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedFeed {
+  const feedBase = rebase(feedUrl, obj(feed.xml)?.base);
+  const entries = arr(feed.items).map(obj).filter((i): i is Record<string, unknown> => Boolean(i)).map((item) => {
+    const base = rebase(feedBase, obj(item.xml)?.base);
+    const guid = obj(item.guid);
+    const guidValue = str(guid?.value) ?? str(item.guid);
+    const rdfAbout = str(obj(item.rdf)?.about);
+    const dc = obj(item.dc);
+    const permalink = guidValue && guid?.isPermaLink !== false ? absolute(guidValue, base, false) : null;
+    const link = str(item.link);
+    const url = (link ? absolute(link, base, false) : null) ?? permalink ?? (rdfAbout ? absolute(rdfAbout, base, false) : null);
+    const author = obj(first(item.authors));
+    const content = str(obj(item.content)?.encoded);
+    const description = str(item.description);
+    return finish({
+      id: guidValue ?? rdfAbout,
+      url,
+      title: plain(item.title) ?? plain(first(dc?.titles)) ?? '',
+      author: plain(author?.name) ?? plain(author?.email) ?? plain(first(dc?.creators)),
+      date: str(item.pubDate) ?? str(first(dc?.dates)) ?? str(first(obj(item.dcterms)?.issued)) ?? null,
+      content: content ? { html: content, base } : null,
+      summary: description ? { html: description, base } : null,
+    });
+  });
+  const siteLink = str(feed.link);
+  return {
+    format,
+    title: plain(feed.title),
+    siteUrl: siteLink ? absolute(siteLink, feedBase, false) : null,
+    entries,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Atom 1.0: xml:base at every level, typed text constructs, links with rel.
+
+function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
+  const feedBase = rebase(feedUrl, obj(feed.xml)?.base);
+  const feedAuthor = plain(obj(first(feed.authors))?.name);
+  const entries = arr(feed.entries).map(obj).filter((e): e is Record<string, unknown> => Boolean(e)).map((entry) => {
+    const base = rebase(feedBase, obj(entry.xml)?.base);
+    const content = atomText(entry.content, base);
+    const summary = atomText(entry.summary, base);
+    const contentSrc = str(obj(entry.content)?.src);
+    const link = alternateLink(entry.links, base) ?? (contentSrc ? absolute(contentSrc, base, false) : null);
+    return finish({
+      id: str(entry.id),
+      url: link,
+      title: atomPlain(entry.title) ?? '',
+      author: plain(obj(first(entry.authors))?.name) ?? feedAuthor,
+      date: str(entry.published) ?? str(entry.updated) ?? null,
+      content,
+      summary,
+    });
+  });
+  return {
+    format: 'atom',
+    title: atomPlain(feed.title),
+    siteUrl: alternateLink(feed.links, feedBase),
+    entries,
+  };
+}
+
+/** The entry's web page: rel="alternate" (or no rel), preferring an HTML type. */
+function alternateLink(links: unknown, base: string): string | null {
+  const candidates = arr(links)
+    .map(obj)
+    .filter((l): l is Record<string, unknown> => Boolean(l) && (str(l!.rel) ?? 'alternate') === 'alternate' && Boolean(str(l!.href)));
+  const html = candidates.find((l) => /html/i.test(str(l.type) ?? 'text/html')) ?? candidates[0];
+  const href = html ? str(html.href) : null;
+  return href ? absolute(href, base, false) : null;
+}
+
+/** A text construct as plain text. */
+function atomPlain(value: unknown): string | null {
+  const text = obj(value);
+  const raw = text ? str(text.value) : str(value);
+  if (!raw) return null;
+  const type = (text ? str(text.type) : null)?.toLowerCase() ?? 'text';
+  return (type === 'text' || type === 'text/plain' ? raw.replace(/\s+/g, ' ').trim() : htmlToText(raw)) || null;
+}
+
+/** A text construct (content or summary) as HTML with its base; null when out of line or not text. */
+function atomText(value: unknown, base: string): { html: string; base: string } | null {
+  const text = obj(value);
+  const raw = text ? str(text.value) : str(value);
+  if (!raw) return null;
+  const ownBase = rebase(base, obj(text?.xml)?.base);
+  const declared = text ? str(text.type)?.toLowerCase() : undefined;
+  if (declared === 'html' || declared === 'xhtml' || declared === 'text/html' || declared === 'application/xhtml+xml') {
+    return { html: raw, base: ownBase };
+  }
+  if (declared === undefined && /<\/?(?:p|br|div|img|a|em|strong|figure)\b/i.test(raw)) {
+    // No type at all (Atom's default is text), but plainly HTML: a common slip in real feeds.
+    return { html: raw, base: ownBase };
+  }
+  if (declared === undefined || declared === 'text' || declared.startsWith('text/')) return { html: textToHtml(raw), base: ownBase };
+  return null; // base64 media and the like: not something to read
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Feed 1.0 and 1.1.
+
+/** JSON Feed titles and names are plain text already: no markup to strip. */
+function fromJson(feed: JsonLike, feedUrl: string): ParsedFeed {
+  const feedAuthor = str(obj(first(feed.authors))?.name)?.replace(/\s+/g, ' ') ?? null;
+  const entries = arr(feed.items).map(obj).filter((i): i is Record<string, unknown> => Boolean(i)).map((item) => {
+    const url = str(item.url) ?? str(item.external_url);
+    const contentHtml = str(item.content_html);
+    const contentText = str(item.content_text);
+    const summary = str(item.summary);
+    const image = str(item.image);
+    let html = contentHtml ?? (contentText ? textToHtml(contentText) : null);
+    // The item's main picture, when the body does not show it already.
+    if (html && image && !html.includes(image)) html = `<figure><img src="${escapeAttr(image)}" alt=""></figure>\n${html}`;
+    return finish({
+      id: str(item.id),
+      url: url ? absolute(url, feedUrl, false) : null,
+      title: str(item.title)?.replace(/\s+/g, ' ') ?? '',
+      author: str(obj(first(item.authors))?.name)?.replace(/\s+/g, ' ') ?? feedAuthor,
+      date: str(item.date_published) ?? str(item.date_modified) ?? null,
+      content: html ? { html, base: feedUrl } : null,
+      summary: summary ? { html: textToHtml(summary), base: feedUrl } : null,
+    });
+  });
+  const home = str(feed.home_page_url);
+  return {
+    format: 'json',
+    title: str(feed.title)?.replace(/\s+/g, ' ') ?? null,
+    siteUrl: home ? absolute(home, feedUrl, false) : null,
+    entries,
+  };
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}

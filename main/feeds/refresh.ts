@@ -1,0 +1,422 @@
+import type { Database } from 'better-sqlite3';
+import {
+  articleByUrl,
+  allFeedIds,
+  dueFeedIds,
+  feedItemStates,
+  findFeedByUrl,
+  getFeed,
+  insertFeed,
+  recordFeedFailure,
+  recordFeedSuccess,
+  storeFeedItem,
+  type FeedArticleInput,
+  type FeedRecord,
+} from '../../db/feeds.js';
+import type { AddFeedResult, FeedRefreshResult, FeedView } from '../../preload/api.js';
+import { parseHtmlPage } from '../ingest/html.js';
+import { storeArticleImages } from '../ingest/images.js';
+import { fetchPage } from '../ingest/save-page.js';
+import type { ParsedArticle, ParsedFigure } from '../ingest/types.js';
+import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
+import { listFeedViews } from './api.js';
+import { convertFeedHtml, htmlToText } from './content.js';
+import { parseFeedDate } from './dates.js';
+import { findFeedLinks } from './discover.js';
+import { looksLikeFeed, parseFeedDocument, type FeedEntry, type ParsedFeed } from './parse.js';
+import { declaredHtmlCharset, decodeFeedBody, FeedError } from './xml.js';
+
+/**
+ * Subscribing and refreshing.
+ *
+ * A refresh of one feed: a conditional GET (ETag / Last-Modified; 304 is "not modified"), the
+ * document decoded and parsed (a malformed one fails here, before anything is written), then each
+ * item compared with what is stored under its guid: unchanged items cost nothing; new and changed
+ * ones are converted, completed from the linked page when they carry only a summary (the feed's
+ * fullText setting), their pictures stored (main/ingest/images.ts), and then written together with
+ * the feed's new state in one transaction.
+ *
+ * At most `concurrency` (4) feed and page requests are in flight at once across the whole
+ * refresh; pictures are fetched by images.ts, at most 4 at once as well.
+ */
+
+/** An item whose text (content or summary) is shorter than this is completed from its page. */
+export const FULL_TEXT_THRESHOLD = 600;
+export const DEFAULT_CONCURRENCY = 4;
+const FEED_MAX_BYTES = 10 * 1024 * 1024;
+const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
+  'application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1';
+
+export interface RefreshOptions {
+  /** Only these feeds (refreshed now, whatever their schedule). */
+  ids?: readonly number[];
+  /** Without ids: only the feeds that are due (interval passed, backoff over). Default: every feed. */
+  dueOnly?: boolean;
+  /** Feed and page requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** Per request. Default 20 s for feeds, 30 s for pages. */
+  timeoutMs?: number;
+  /** Store pictures offline (default true). */
+  images?: boolean;
+  /** The clock (tests). */
+  now?: () => number;
+  /** Called as each feed finishes, in the order they finish. */
+  onResult?: (result: FeedRefreshResult) => void;
+}
+
+interface Run {
+  db: Database;
+  net: Limiter;
+  images: Limiter | null;
+  now: () => number;
+  timeoutMs: number | undefined;
+}
+
+export async function refreshFeeds(db: Database, opts: RefreshOptions = {}): Promise<FeedRefreshResult[]> {
+  const run = newRun(db, opts);
+  const targets = opts.ids ? [...new Set(opts.ids)] : allFeedIds(db);
+  const due = !opts.ids && opts.dueOnly ? new Set(dueFeedIds(db, run.now())) : null;
+  // Feeds in progress at once: each holds its parsed document until its items are written.
+  const feeds = createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+
+  return Promise.all(
+    targets.map(async (id): Promise<FeedRefreshResult> => {
+      const feed = getFeed(db, id);
+      let result: FeedRefreshResult;
+      if (!feed) {
+        result = { id, title: '', url: '', status: 'failed', new: 0, updated: 0, unchanged: 0, error: `no feed with id ${id}`, nextAttemptAt: null };
+      } else if (due && !due.has(id)) {
+        result = { ...blank(feed), status: 'skipped', nextAttemptAt: feed.nextAttemptAt };
+      } else {
+        result = await feeds(() => refreshOne(run, feed));
+      }
+      opts.onResult?.(result);
+      return result;
+    }),
+  );
+}
+
+function newRun(db: Database, opts: Pick<RefreshOptions, 'concurrency' | 'images' | 'now' | 'timeoutMs'>): Run {
+  return {
+    db,
+    net: createLimiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY)),
+    // storeArticleImages fetches up to `concurrency` pictures per article: two articles at a time, two each.
+    images: opts.images === false ? null : createLimiter(2),
+    now: opts.now ?? Date.now,
+    timeoutMs: opts.timeoutMs,
+  };
+}
+
+function blank(feed: FeedRecord): FeedRefreshResult {
+  return { id: feed.id, title: feed.title, url: feed.url, status: 'fetched', new: 0, updated: 0, unchanged: 0, error: null, nextAttemptAt: null };
+}
+
+async function refreshOne(run: Run, feed: FeedRecord): Promise<FeedRefreshResult> {
+  const { db } = run;
+  const fetchedAt = run.now();
+  try {
+    const res = await run.net(() =>
+      fetchBounded(feed.url, {
+        accept: FEED_ACCEPT,
+        maxBytes: FEED_MAX_BYTES,
+        etag: feed.etag,
+        lastModified: feed.lastModified,
+        ...(run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}),
+      }),
+    );
+    if (res.notModified) {
+      recordFeedSuccess(db, feed.id, { etag: res.etag ?? feed.etag, lastModified: res.lastModified ?? feed.lastModified }, fetchedAt);
+      return { ...blank(feed), status: 'not-modified', nextAttemptAt: getFeed(db, feed.id)?.nextAttemptAt ?? null };
+    }
+    const parsed = parseFeedDocument(decodeFeedBody(res.body, res.charset), res.url);
+    const prepared = await prepareEntries(run, feed, parsed, fetchedAt);
+    const counts = db.transaction(() => {
+      if (!getFeed(db, feed.id)) throw new FeedError('the feed was removed during the refresh');
+      const c = writeEntries(db, feed.id, prepared);
+      recordFeedSuccess(db, feed.id, { title: parsed.title, siteUrl: parsed.siteUrl, etag: res.etag, lastModified: res.lastModified }, fetchedAt);
+      return c;
+    }).immediate();
+    const after = getFeed(db, feed.id);
+    return { ...blank(feed), title: after?.title ?? feed.title, ...counts, nextAttemptAt: after?.nextAttemptAt ?? null };
+  } catch (err) {
+    const error = describeError(err, feed.url);
+    if (!getFeed(db, feed.id)) return { ...blank(feed), status: 'failed', error, nextAttemptAt: null };
+    const { nextAttemptAt } = recordFeedFailure(db, feed.id, error, fetchedAt);
+    return { ...blank(feed), status: 'failed', error, nextAttemptAt };
+  }
+}
+
+/** One line a person can act on. FetchError names the address; a FeedError is about the feed. */
+function describeError(err: unknown, url: string): string {
+  if (err instanceof FetchError) return err.message;
+  if (err instanceof FeedError) return err.message;
+  return `${url}: could not be refreshed (${(err as Error)?.message ?? String(err)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+interface Prepared {
+  entry: FeedEntry;
+  input: FeedArticleInput;
+}
+
+/**
+ * Decides which entries need work and does it (conversion, full text, pictures) outside any
+ * transaction. Unchanged items, and new items already in the library under another source, are
+ * counted and skipped here, so they cost no page fetch.
+ */
+async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: ParsedFeed, fetchedAt: number): Promise<{ work: Prepared[]; unchanged: number }> {
+  const states = 'id' in feed ? feedItemStates(run.db, feed.id) : new Map<string, { id: number; hash: string | null }>();
+  const feedId = 'id' in feed ? feed.id : null;
+  const seen = new Set<string>();
+  const todo: Array<{ entry: FeedEntry; isNew: boolean }> = [];
+  let unchanged = 0;
+  for (const entry of parsed.entries) {
+    if (seen.has(entry.guid)) continue;
+    seen.add(entry.guid);
+    const state = states.get(entry.guid);
+    if (state && state.hash === entry.fingerprint) {
+      unchanged++;
+      continue;
+    }
+    if (!state && entry.url) {
+      const owner = articleByUrl(run.db, entry.url);
+      if (owner && owner.sourceId !== feedId) {
+        unchanged++;
+        continue;
+      }
+    }
+    todo.push({ entry, isNew: !state });
+  }
+  const sourceName = parsed.title ?? feed.title;
+  const work = await Promise.all(
+    todo.map(async ({ entry, isNew }): Promise<Prepared | null> => {
+      try {
+        return { entry, input: await buildArticle(run, entry, { fullText: feed.fullText, sourceName, feedUrl: feed.url, siteUrl: parsed.siteUrl, isNew, fetchedAt }) };
+      } catch {
+        return null; // one item that cannot be read does not fail the feed
+      }
+    }),
+  );
+  return { work: work.filter((w): w is Prepared => w !== null), unchanged };
+}
+
+function writeEntries(db: Database, feedId: number, prepared: { work: Prepared[]; unchanged: number }): { new: number; updated: number; unchanged: number } {
+  const counts = { new: 0, updated: 0, unchanged: prepared.unchanged };
+  for (const { input } of prepared.work) {
+    const outcome = storeFeedItem(db, feedId, input);
+    if (outcome.status === 'new') counts.new++;
+    else if (outcome.status === 'updated') counts.updated++;
+    else counts.unchanged++;
+  }
+  return counts;
+}
+
+interface BuildContext {
+  fullText: boolean;
+  sourceName: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  isNew: boolean;
+  fetchedAt: number;
+}
+
+/** A feed entry → the article to store: body from the feed or from the linked page, pictures stored. */
+async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Promise<FeedArticleInput> {
+  const content = entry.content ? convertFeedHtml(entry.content.html, entry.content.base) : null;
+  const summary = entry.summary ? convertFeedHtml(entry.summary.html, entry.summary.base) : null;
+  const summaryText = summary ? summary.text || htmlToText(entry.summary!.html) : '';
+
+  let body = content && content.text.length >= (summary?.text.length ?? 0) ? content : content ?? summary;
+  let lead = content && summaryText && !startsAlike(content.text, summaryText) ? clip(summaryText, 600) : '';
+  let page: ParsedArticle | null = null;
+
+  const short = (body?.text.length ?? 0) < FULL_TEXT_THRESHOLD;
+  if (ctx.fullText && short && entry.url && entry.url !== ctx.siteUrl && entry.url !== ctx.feedUrl) {
+    page = await fetchFullText(run, entry.url);
+    if (page && page.text.length > (body?.text.length ?? 0)) {
+      body = { html: page.html, text: page.text, figures: page.figures };
+      const pageLead = page.lead.trim();
+      lead = pageLead || (summaryText && !startsAlike(page.text, summaryText) ? clip(summaryText, 600) : '');
+    } else {
+      page = null;
+    }
+  }
+
+  const title = clip(entry.title || page?.title || clip(body?.text ?? '', 80) || entry.url || 'Untitled', 500);
+  const readable = parseFeedDate(entry.date);
+  // An unreadable date: a new item gets the fetch time; an updated one keeps the date it has.
+  const publishedAt = readable === null ? (ctx.isNew ? ctx.fetchedAt : null) : Math.min(readable, ctx.fetchedAt);
+
+  let article: ParsedArticle = {
+    title,
+    source: ctx.sourceName,
+    author: entry.author ?? page?.author ?? null,
+    attribution: null,
+    url: entry.url,
+    publishedAt,
+    lead,
+    html: body?.html ?? '',
+    text: body?.text ?? '',
+    figures: body?.figures ?? [],
+  };
+  let figures: Array<ParsedFigure & { imageHash?: string | null }> = article.figures;
+  if (run.images && article.html.includes('<img')) {
+    const withImages = await run.images(() =>
+      storeArticleImages(run.db, article, { concurrency: 2, ...(entry.url ? { referrer: entry.url } : {}) }),
+    );
+    article = withImages;
+    figures = withImages.figures;
+  }
+  return {
+    ...article,
+    figures,
+    guid: entry.guid,
+    itemHash: entry.fingerprint,
+    origin: ctx.feedUrl,
+    savedAt: ctx.fetchedAt,
+  };
+}
+
+/** The linked page's article (Readability, captions kept), or null when it cannot be had. */
+async function fetchFullText(run: Run, url: string): Promise<ParsedArticle | null> {
+  try {
+    const page = await run.net(() => fetchPage(url, run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}));
+    return parseHtmlPage(page.html, { url: page.url });
+  } catch {
+    return null; // the summary stays
+  }
+}
+
+function startsAlike(text: string, summary: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/[.…\s]+$/, '').trim().toLowerCase();
+  const a = norm(text);
+  const b = norm(summary);
+  return b.length === 0 || a.startsWith(b.slice(0, Math.min(b.length, 200)));
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscribing
+
+interface NewFeedInfo {
+  title: string;
+  url: string;
+  fullText: boolean;
+}
+
+export interface AddFeedOptions extends Pick<RefreshOptions, 'concurrency' | 'images' | 'now' | 'timeoutMs'> {
+  folder?: string | null;
+  fullText?: boolean;
+}
+
+/**
+ * Subscribes by the feed's address or by a web page that names its feed (autodiscovery), and
+ * fetches it at once. Nothing is stored unless the feed could be read: the subscription, its
+ * items and its state are written in one transaction. Throws FetchError or FeedError.
+ */
+export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions = {}): Promise<AddFeedResult> {
+  const run = newRun(db, opts);
+  const given = checkUrl(rawUrl.trim()).href;
+  const existing = findFeedByUrl(db, given);
+  if (existing) return { feed: feedView(db, existing.id), alreadySubscribed: true, result: null };
+
+  const fetchedAt = run.now();
+  const first = await run.net(() => fetchFeedResponse(given, run.timeoutMs));
+  let feedUrl = given;
+  let response = first;
+  let text = decodeFeedBody(first.body, first.charset);
+  let pageUrl: string | null = null;
+
+  // A web page (and not a feed served as HTML): look for the feed it names. Anything else is
+  // read as a feed, which says clearly what is wrong with it if it is not one.
+  if (!looksLikeFeed(text) && looksLikeHtml(first, text)) {
+    const html = decodeText(first.body, first.charset, declaredHtmlCharset(first.body));
+    const links = findFeedLinks(html, first.url);
+    if (links.length === 0) throw new FeedError(`${given}: no feed found (the page names none with <link rel="alternate">)`);
+    pageUrl = first.url;
+    feedUrl = links[0]!;
+    const known = findFeedByUrl(db, feedUrl);
+    if (known) return { feed: feedView(db, known.id), alreadySubscribed: true, result: null };
+    response = await run.net(() => fetchFeedResponse(feedUrl, run.timeoutMs));
+    text = decodeFeedBody(response.body, response.charset);
+  }
+
+  let parsed: ParsedFeed;
+  try {
+    parsed = parseFeedDocument(text, response.url);
+  } catch (err) {
+    if (err instanceof FeedError) throw new FeedError(`${feedUrl}: ${err.message}`);
+    throw err;
+  }
+  const title = parsed.title || new URL(feedUrl).hostname.replace(/^www\./, '');
+  const info: NewFeedInfo = { title, url: feedUrl, fullText: opts.fullText !== false };
+  const prepared = await prepareEntries(run, info, parsed, fetchedAt);
+
+  const { id, counts } = db.transaction(() => {
+    // Subscribed meanwhile (two adds of one address at once): the first one wins.
+    const raced = findFeedByUrl(db, feedUrl);
+    if (raced) return { id: raced.id, counts: null };
+    const feedId = insertFeed(
+      db,
+      { url: feedUrl, title, siteUrl: parsed.siteUrl ?? pageUrl, folder: opts.folder ?? null, fullText: info.fullText },
+      fetchedAt,
+    );
+    const c = writeEntries(db, feedId, prepared);
+    recordFeedSuccess(db, feedId, { etag: response.etag, lastModified: response.lastModified }, fetchedAt);
+    return { id: feedId, counts: c };
+  }).immediate();
+
+  const feed = feedView(db, id);
+  if (!counts) return { feed, alreadySubscribed: true, result: null };
+  return {
+    feed,
+    alreadySubscribed: false,
+    result: { id, title: feed.title, url: feed.url, status: 'fetched', ...counts, error: null, nextAttemptAt: feed.nextAttemptAt },
+  };
+}
+
+function fetchFeedResponse(url: string, timeoutMs: number | undefined): Promise<FetchResult> {
+  return fetchBounded(url, { accept: FEED_ACCEPT, maxBytes: FEED_MAX_BYTES, ...(timeoutMs ? { timeoutMs } : {}) });
+}
+
+function looksLikeHtml(res: FetchResult, text: string): boolean {
+  if (res.contentType === 'text/html' || res.contentType === 'application/xhtml+xml') return true;
+  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]/i.test(text.slice(0, 4096));
+}
+
+function feedView(db: Database, id: number): FeedView {
+  const view = listFeedViews(db).find((f) => f.id === id);
+  if (!view) throw new FeedError(`no feed with id ${id}`);
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` tasks at once; the others wait their turn, first come first served. */
+export function createLimiter(n: number): Limiter {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
