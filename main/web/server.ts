@@ -48,10 +48,21 @@ const TYPES: Record<string, string> = {
 const COOKIE = 'bs_token';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/**
+ * The built page, out/renderer. This code runs from the TypeScript source (tests), from the CLI
+ * bundle (out/cli/broadsheet.mjs) or from one of its chunks (out/cli/chunks/…): walk up from here
+ * until a folder holds out/renderer/index.html.
+ */
 export function findRendererDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')];
-  return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[candidates.length - 1]!;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'out', 'renderer');
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    if (path.basename(dir) === 'out' && fs.existsSync(path.join(dir, 'renderer', 'index.html'))) return path.join(dir, 'renderer');
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve('out', 'renderer');
+    dir = parent;
+  }
 }
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
@@ -81,7 +92,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return api(decodeURIComponent(url.pathname.slice(5)), req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed');
-    if (url.pathname.startsWith('/images/')) return image(url.pathname.slice(8), res);
+    if (url.pathname.startsWith('/images/')) return image(url.pathname.slice(8), url.searchParams.get('variant') === 'thumb' ? 'thumb' : 'full', res);
     return staticFile(url.pathname, res);
   }
 
@@ -103,8 +114,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  function image(name: string, res: http.ServerResponse): void {
-    const img = getImage(opts.db, name);
+  function image(name: string, variant: 'full' | 'thumb', res: http.ServerResponse): void {
+    const img = getImage(opts.db, name, variant);
     if (!img || !img.mime.startsWith('image/')) return send(res, 404, 'text/plain', 'no such image');
     res.writeHead(200, {
       'Content-Type': img.mime,
