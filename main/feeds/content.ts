@@ -1,4 +1,4 @@
-import { JSDOM } from 'jsdom';
+import { parseHtmlDocument, parseHtmlFragment } from '../ingest/dom.js';
 import { escapeHtml, sanitizeHtml } from '../ingest/sanitize.js';
 import type { ParsedFigure } from '../ingest/types.js';
 
@@ -19,27 +19,12 @@ export interface FeedHtml {
   figures: ParsedFigure[];
 }
 
-// One jsdom window, parsing with DOMParser (a new document each time, no new window); replaced
-// every so often because jsdom keeps per-window state that grows (see ingest/sanitize.ts).
-let shared: { window: JSDOM['window']; uses: number } | undefined;
-const RECYCLE_AFTER = 200;
-
-function parser(): DOMParser {
-  if (!shared || shared.uses++ >= RECYCLE_AFTER) {
-    shared?.window.close();
-    shared = { window: new JSDOM('').window, uses: 1 };
-  }
-  return new shared.window.DOMParser();
-}
-
 /** A whole HTML document, parsed without scripts or resources (for autodiscovery). */
 export function parseDocument(html: string): Document {
-  return parser().parseFromString(html, 'text/html');
+  return parseHtmlDocument(html);
 }
 
-function parseFragment(html: string): Document {
-  return parser().parseFromString(`<!doctype html><html><head></head><body>${html}</body></html>`, 'text/html');
-}
+const parseFragment = parseHtmlFragment;
 
 /** Markup → plain text: tags dropped, entities decoded, white space collapsed. */
 export function htmlToText(html: string): string {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { fileTypeFromBuffer } from 'file-type';
-import { JSDOM } from 'jsdom';
+import { parseHtmlFragment } from './dom.js';
 import sharp, { type Metadata } from 'sharp';
 import { hasImage, imageHash, storeImageWithThumbnail, type ThumbnailInput } from '../../db/images.js';
 import { checkUrl, fetchBounded, FetchError } from '../net/fetch.js';
@@ -197,86 +197,86 @@ async function makeThumbnail(
  */
 export async function storeArticleImages(db: Database, article: ParsedArticle, opts: ImageOptions = {}): Promise<ArticleWithImages> {
   const limits = { ...IMAGE_LIMITS, ...definedOnly(opts) };
-  const dom = new JSDOM('');
-  try {
-    const doc = new dom.window.DOMParser().parseFromString(`<!doctype html><body>${article.html}`, 'text/html');
-    const imgs = Array.from(doc.body.querySelectorAll('img'));
+  // Parsed twice, each time used without an await in between: the shared scratch DOM may be
+  // replaced while the pictures download.
+  const before = parseHtmlFragment(article.html);
+  const looseSources = Array.from(before.body.querySelectorAll('img'))
+    .filter((img) => !img.closest('figure[data-figure]'))
+    .map((img) => img.getAttribute('src')?.trim() ?? '');
 
-    // Every address to fetch, once each, in reading order: figures first by position.
-    const sources = new Set<string>();
-    const add = (src: string) => {
-      if (src && !isLibraryRef(src)) sources.add(src);
-    };
-    article.figures.forEach((f) => add(f.src));
-    const looseImgs = imgs.filter((img) => !img.closest('figure[data-figure]'));
-    looseImgs.forEach((img) => add(img.getAttribute('src')?.trim() ?? ''));
+  // Every address to fetch, once each, in reading order: figures first by position.
+  const sources = new Set<string>();
+  const add = (src: string) => {
+    if (src && !isLibraryRef(src)) sources.add(src);
+  };
+  article.figures.forEach((f) => add(f.src));
+  looseSources.forEach(add);
 
-    const outcomes = await fetchAll(db, [...sources], limits);
+  const outcomes = await fetchAll(db, [...sources], limits);
+  const doc = parseHtmlFragment(article.html);
+  const imgs = Array.from(doc.body.querySelectorAll('img'));
 
-    const failures: string[] = [];
-    const hashOf = (src: string): string | null => {
-      if (isLibraryRef(src)) return libraryHash(src);
-      const outcome = outcomes.get(src);
-      return outcome && 'hash' in outcome ? outcome.hash : null;
-    };
-    for (const src of sources) {
-      const outcome = outcomes.get(src)!;
-      if ('error' in outcome) failures.push(outcome.error);
-    }
-
-    // A figure already pointing at the library (stored before, or by another importer) keeps it.
-    const alreadyStored = new Map<number, string>();
-    for (const img of imgs) {
-      const src = img.getAttribute('src')?.trim() ?? '';
-      const figure = img.closest('figure[data-figure]');
-      if (figure && isLibraryRef(src)) alreadyStored.set(Number(figure.getAttribute('data-figure')), libraryHash(src));
-    }
-    const figures: FigureWithImage[] = article.figures.map((f, n) => ({
-      ...f,
-      imageHash: (f.src ? hashOf(f.src) : null) ?? alreadyStored.get(n) ?? null,
-    }));
-
-    // The HTML: a stored picture is named by its hash; a failed one loses its <img>.
-    for (const img of imgs) {
-      const figure = img.closest('figure[data-figure]');
-      const n = figure ? Number(figure.getAttribute('data-figure')) : NaN;
-      const hash = figure ? figures[n]?.imageHash ?? null : hashOf(img.getAttribute('src')?.trim() ?? '');
-      if (hash) {
-        img.setAttribute('src', `bs-image:${hash}`);
-        for (const attr of ['srcset', 'sizes', 'loading', 'decoding']) img.removeAttribute(attr);
-      } else {
-        const holder = img.parentElement?.tagName === 'PICTURE' ? img.parentElement : img;
-        holder.remove();
-      }
-    }
-    for (const figure of Array.from(doc.body.querySelectorAll('figure[data-figure]'))) {
-      const f = figures[Number(figure.getAttribute('data-figure'))];
-      if (!f) continue;
-      if (f.imageHash && !figure.querySelector('img')) {
-        // A stored picture whose <img> the HTML lacked: the stored HTML names it too.
-        const img = doc.createElement('img');
-        img.setAttribute('src', `bs-image:${f.imageHash}`);
-        img.setAttribute('alt', f.alt);
-        figure.prepend(img);
-      } else if (!f.imageHash && !f.caption && isTrackingFailure(outcomes.get(f.src))) {
-        // A tracking pixel with no caption is nothing to show, not even a placeholder.
-        figure.remove();
-      }
-    }
-    for (const source of Array.from(doc.body.querySelectorAll('source'))) source.remove();
-
-    const stored = new Set<string>();
-    for (const outcome of outcomes.values()) if ('hash' in outcome) stored.add(outcome.hash);
-    return {
-      ...article,
-      html: sanitizeHtml(doc.body.innerHTML),
-      figures,
-      imageFailures: failures,
-      imagesStored: stored.size,
-    };
-  } finally {
-    dom.window.close();
+  const failures: string[] = [];
+  const hashOf = (src: string): string | null => {
+    if (isLibraryRef(src)) return libraryHash(src);
+    const outcome = outcomes.get(src);
+    return outcome && 'hash' in outcome ? outcome.hash : null;
+  };
+  for (const src of sources) {
+    const outcome = outcomes.get(src)!;
+    if ('error' in outcome) failures.push(outcome.error);
   }
+
+  // A figure already pointing at the library (stored before, or by another importer) keeps it.
+  const alreadyStored = new Map<number, string>();
+  for (const img of imgs) {
+    const src = img.getAttribute('src')?.trim() ?? '';
+    const figure = img.closest('figure[data-figure]');
+    if (figure && isLibraryRef(src)) alreadyStored.set(Number(figure.getAttribute('data-figure')), libraryHash(src));
+  }
+  const figures: FigureWithImage[] = article.figures.map((f, n) => ({
+    ...f,
+    imageHash: (f.src ? hashOf(f.src) : null) ?? alreadyStored.get(n) ?? null,
+  }));
+
+  // The HTML: a stored picture is named by its hash; a failed one loses its <img>.
+  for (const img of imgs) {
+    const figure = img.closest('figure[data-figure]');
+    const n = figure ? Number(figure.getAttribute('data-figure')) : NaN;
+    const hash = figure ? figures[n]?.imageHash ?? null : hashOf(img.getAttribute('src')?.trim() ?? '');
+    if (hash) {
+      img.setAttribute('src', `bs-image:${hash}`);
+      for (const attr of ['srcset', 'sizes', 'loading', 'decoding']) img.removeAttribute(attr);
+    } else {
+      const holder = img.parentElement?.tagName === 'PICTURE' ? img.parentElement : img;
+      holder.remove();
+    }
+  }
+  for (const figure of Array.from(doc.body.querySelectorAll('figure[data-figure]'))) {
+    const f = figures[Number(figure.getAttribute('data-figure'))];
+    if (!f) continue;
+    if (f.imageHash && !figure.querySelector('img')) {
+      // A stored picture whose <img> the HTML lacked: the stored HTML names it too.
+      const img = doc.createElement('img');
+      img.setAttribute('src', `bs-image:${f.imageHash}`);
+      img.setAttribute('alt', f.alt);
+      figure.prepend(img);
+    } else if (!f.imageHash && !f.caption && isTrackingFailure(outcomes.get(f.src))) {
+      // A tracking pixel with no caption is nothing to show, not even a placeholder.
+      figure.remove();
+    }
+  }
+  for (const source of Array.from(doc.body.querySelectorAll('source'))) source.remove();
+
+  const stored = new Set<string>();
+  for (const outcome of outcomes.values()) if ('hash' in outcome) stored.add(outcome.hash);
+  return {
+    ...article,
+    html: sanitizeHtml(doc.body.innerHTML),
+    figures,
+    imageFailures: failures,
+    imagesStored: stored.size,
+  };
 }
 
 type Outcome = { hash: string } | { error: string; tracking?: boolean };
