@@ -128,7 +128,7 @@ export function createPlaceholder(label: string): HTMLElement {
  * A search snippet is escaped text with <mark> around matches. Rebuild it from text and <mark>
  * only, so nothing else can ride along.
  */
-export function prepareSnippetHtml(snippet: string): string {
+export function prepareSnippetHtml(snippet: string, opts: { maxLead?: number } = {}): string {
   const tpl = document.createElement('template');
   tpl.innerHTML = snippet;
   const out = document.createElement('template');
@@ -143,5 +143,23 @@ export function prepareSnippetHtml(snippet: string): string {
     }
   };
   walk(tpl.content, out.content);
+  if (opts.maxLead !== undefined) shortenLead(out.content, opts.maxLead);
   return out.innerHTML;
+}
+
+/**
+ * A list row shows two lines of a snippet: when the first match comes late in the passage, the
+ * text before it is cut to its last words (at most `max` characters) so that the match is seen.
+ */
+function shortenLead(root: DocumentFragment, max: number): void {
+  const firstMark = [...root.childNodes].findIndex((n) => n instanceof Element && n.localName === 'mark');
+  if (firstMark <= 0) return;
+  const before = [...root.childNodes].slice(0, firstMark);
+  const text = before.map((n) => n.textContent ?? '').join('');
+  if (text.length <= max) return;
+  const tail = text.slice(text.length - max);
+  const cut = tail.search(/\s/);
+  const kept = cut >= 0 && cut < tail.length - 1 ? tail.slice(cut + 1) : tail;
+  for (const n of before) n.remove();
+  root.prepend(document.createTextNode(`…${kept.replace(/^…/, '')}`));
 }

@@ -14,11 +14,17 @@ export function createHttpBridge(location: URL): BroadsheetBridge {
   const token = location.searchParams.get('token') ?? '';
   return {
     async invoke<C extends Channel>(channel: C, req: Req<C>): Promise<Res<C>> {
-      const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-broadsheet-token': token },
-        body: JSON.stringify(req ?? {}),
-      });
+      let res: Response;
+      try {
+        res = await fetch(`/api/${encodeURIComponent(channel)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-broadsheet-token': token },
+          body: JSON.stringify(req ?? {}),
+        });
+      } catch {
+        // fetch only throws when nothing answered at all: the host was stopped or is unreachable.
+        throw new Error('The library is not answering (was `broadsheet web` stopped?).');
+      }
       const body = (await res.json().catch(() => null)) as { ok: boolean; result?: Res<C>; error?: string } | null;
       if (!body) throw new Error(`The library did not answer (${res.status}).`);
       if (!body.ok) throw new Error(body.error ?? `The library refused the request (${res.status}).`);

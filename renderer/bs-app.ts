@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import type { ArticleView, BroadsheetBridge, ImportResult, ListFilter, Settings, Sidebar } from '../preload/api.js';
+import type { ArticleView, BroadsheetBridge, ImportResult, ListFilter, SavedSearch, Settings, Sidebar } from '../preload/api.js';
 import { getBridge } from './bridge.js';
 import './bs-article-list.js';
 import type { BsArticleList } from './bs-article-list.js';
@@ -15,16 +15,25 @@ import './bs-welcome.js';
 import { bridgeContext } from './context.js';
 import { messageOf, type BsEvent, type BsEventDetails } from './events.js';
 import { formatCount } from './format.js';
+import type { SearchTerm } from './highlight.js';
 import { icons } from './icons.js';
 import { IMPORT_ACCEPT, importChosenFiles, summarizeImport } from './import-files.js';
+import { MAX_QUERY_LENGTH, liveQuery } from './live-query.js';
 import { sharedStyles } from './shared-styles.js';
 import { applyTheme, cacheSettings, cachedSettings } from './theme.js';
 
-const SEARCH_DELAY_MS = 160;
+const SEARCH_DELAY_MS = 150;
+/** The longest query that can be saved (the library's limit). */
+const MAX_SAVED_QUERY = 1000;
 const SIDEBAR_REFRESH_MS = 600;
 const INFO_NOTICE_MS = 6000;
 
 type Notice = { kind: 'error' | 'info'; message: string };
+type SearchSummary = BsEventDetails['bs-search-results'];
+
+/** Shown under "No results": the search language in one line. */
+const SYNTAX_HINT = html`Try fewer words, or <code>"a phrase"</code>, <code>word*</code>, <code>-word</code>, <code>title:</code>,
+  <code>caption:</code>, <code>after:2024-01-01</code>`;
 
 /**
  * The whole window: sidebar | article list | reader, the status line and the overlays. Owns the
@@ -127,6 +136,42 @@ export class BsApp extends LitElement {
         color: var(--bs-text-muted, #6a6864);
         font-variant-numeric: tabular-nums;
       }
+      .list-heading.results {
+        flex-wrap: wrap;
+        align-items: center;
+        justify-content: flex-start;
+        row-gap: 2px;
+        padding-block: 9px 7px;
+        min-height: 47px;
+      }
+      .list-heading.results .total {
+        flex: 1;
+        min-width: 0;
+      }
+      .list-heading .save {
+        min-height: 26px;
+        margin-inline-end: -6px;
+        padding: 2px 8px;
+        font-size: 12.5px;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .list-heading .save:not([disabled]) {
+        color: var(--bs-accent, #2c5d8f);
+      }
+      .list-heading .save[disabled] {
+        opacity: 1;
+      }
+      .list-heading .save svg {
+        width: 14px;
+        height: 14px;
+      }
+      .list-heading .ranked {
+        flex-basis: 100%;
+        margin: 0;
+        font-size: 11.5px;
+        line-height: 1.35;
+        color: var(--bs-text-faint, #9a9791);
+      }
       bs-article-list {
         flex: 1;
         min-height: 0;
@@ -228,6 +273,11 @@ export class BsApp extends LitElement {
   @state() private info: string | null = null;
   @state() private error: string | null = null;
   @state() private welcomeResult: ImportResult | null = null;
+  @state() private savedSearches: SavedSearch[] | null = null;
+  /** What the current search found in all (from its first page), or null before it arrives. */
+  @state() private results: SearchSummary | null = null;
+  /** The words to mark in the open article: those of the search it was opened from. */
+  @state() private hitTerms: SearchTerm[] = [];
 
   @query('bs-article-list') private list?: BsArticleList;
   @query('bs-reader') private reader?: BsReader;
@@ -236,8 +286,11 @@ export class BsApp extends LitElement {
   @query('input[type="file"]') private fileInput?: HTMLInputElement;
 
   private openSeq = 0;
+  /** The selection when the search began, given back when it ends (Escape). */
+  private beforeSearch: { selectedId: number | null } | null = null;
   private searchTimer?: ReturnType<typeof setTimeout>;
   private sidebarTimer?: ReturnType<typeof setTimeout>;
+  private savedTimer?: ReturnType<typeof setTimeout>;
   private infoTimer?: ReturnType<typeof setTimeout>;
   private focusListOnLoad = true;
 
@@ -284,11 +337,58 @@ export class BsApp extends LitElement {
   }
 
   private async loadSidebar(): Promise<void> {
+    const saved = this.loadSavedSearches();
     try {
       this.counts = await this.bridge.invoke('sidebar', {});
     } catch (err) {
       this.notify('error', `Could not count the library: ${messageOf(err)}`);
     }
+    await saved;
+  }
+
+  private async loadSavedSearches(): Promise<void> {
+    try {
+      this.savedSearches = await this.bridge.invoke('savedSearches', {});
+    } catch (err) {
+      this.notify('error', `Could not load the saved searches: ${messageOf(err)}`);
+    }
+  }
+
+  /** After a star or read change: only searches with an is: filter can count differently. */
+  private refreshSavedSoon(): void {
+    if (!this.savedSearches?.some((s) => /(^|[\s(-])is:/i.test(s.query))) return;
+    clearTimeout(this.savedTimer);
+    this.savedTimer = setTimeout(() => void this.loadSavedSearches(), SIDEBAR_REFRESH_MS);
+  }
+
+  private async saveCurrentSearch(): Promise<void> {
+    const query = this.query;
+    if (!query) return;
+    try {
+      const saved = await this.bridge.invoke('saveSearch', { query });
+      this.savedSearches = [...(this.savedSearches ?? []).filter((s) => s.id !== saved.id), saved].sort((a, b) =>
+        a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }),
+      );
+      this.notify('info', `Saved the search “${clip(saved.name)}” in the sidebar.`);
+    } catch (err) {
+      this.notify('error', `Could not save the search “${clip(query)}”: ${messageOf(err)}`);
+    }
+  }
+
+  private async removeSavedSearch(search: SavedSearch): Promise<void> {
+    try {
+      await this.bridge.invoke('deleteSavedSearch', { id: search.id });
+      this.savedSearches = (this.savedSearches ?? []).filter((s) => s.id !== search.id);
+      this.notify('info', `Removed the saved search “${clip(search.name)}”.`);
+    } catch (err) {
+      this.notify('error', `Could not remove the saved search “${clip(search.name)}”: ${messageOf(err)}`);
+    }
+  }
+
+  private runSavedSearch(search: SavedSearch): void {
+    clearTimeout(this.searchTimer);
+    this.searchText = search.query;
+    this.setQuery(search.query);
   }
 
   private refreshSidebarSoon(): void {
@@ -296,9 +396,16 @@ export class BsApp extends LitElement {
     this.sidebarTimer = setTimeout(() => void this.loadSidebar(), SIDEBAR_REFRESH_MS);
   }
 
-  private async open(id: number): Promise<void> {
+  /**
+   * Opens an article. From a search result, `highlight` holds the search's words, marked in the
+   * reader for as long as the search lasts.
+   */
+  private async open(id: number, highlight: SearchTerm[] = []): Promise<void> {
     this.selectedId = id;
-    if (this.article?.id === id && !this.articleError && !this.articleLoading) return;
+    if (this.article?.id === id && !this.articleError && !this.articleLoading) {
+      this.hitTerms = highlight;
+      return;
+    }
     const seq = ++this.openSeq;
     this.articleLoading = true;
     this.articleError = null;
@@ -311,9 +418,10 @@ export class BsApp extends LitElement {
         return;
       }
       this.article = article;
+      this.hitTerms = highlight;
       if (!article.isRead) void this.setRead(article.id, true);
     } catch (err) {
-      if (seq === this.openSeq) this.articleError = messageOf(err);
+      if (seq === this.openSeq) [this.article, this.articleError] = [null, messageOf(err)];
     } finally {
       if (seq === this.openSeq) this.articleLoading = false;
     }
@@ -328,6 +436,7 @@ export class BsApp extends LitElement {
       this.notify('error', `Could not mark the article as ${read ? 'read' : 'unread'}: ${messageOf(err)}`);
     }
     if (!counted) this.refreshSidebarSoon();
+    this.refreshSavedSoon();
   }
 
   private async setStarred(id: number, starred: boolean): Promise<void> {
@@ -339,6 +448,7 @@ export class BsApp extends LitElement {
       this.notify('error', `Could not ${starred ? 'star' : 'unstar'} the article: ${messageOf(err)}`);
     }
     if (!counted) this.refreshSidebarSoon();
+    this.refreshSavedSoon();
   }
 
   /**
@@ -374,7 +484,7 @@ export class BsApp extends LitElement {
     // On the welcome screen the per-file lines say it all; elsewhere, one line in the status.
     if (result && this.counts?.all !== 0) this.reportImport(result);
     this.welcomeResult = result;
-    this.query = this.searchText = '';
+    this.forgetSearch();
     this.filter = 'all';
     this.sourceId = null;
     await this.updateComplete;
@@ -426,7 +536,44 @@ export class BsApp extends LitElement {
   private onSearchInput(e: InputEvent): void {
     this.searchText = (e.target as HTMLInputElement).value;
     clearTimeout(this.searchTimer);
-    this.searchTimer = setTimeout(() => (this.query = this.searchText.trim()), SEARCH_DELAY_MS);
+    this.searchTimer = setTimeout(() => this.setQuery(liveQuery(this.searchText)), SEARCH_DELAY_MS);
+  }
+
+  /**
+   * Changes the search the list shows. Starting a search remembers the selection; ending it
+   * (an empty query) gives that selection back and takes the marks out of the reader.
+   */
+  private setQuery(query: string): void {
+    if (query === this.query) return;
+    if (!this.query) this.beforeSearch = { selectedId: this.selectedId };
+    this.query = query;
+    // The previous count stays up until the new one arrives (no flicker while typing).
+    if (query) return;
+    const before = this.beforeSearch;
+    this.beforeSearch = null;
+    this.results = null;
+    this.hitTerms = [];
+    if (!before) return;
+    this.selectedId = before.selectedId;
+    if (before.selectedId !== null && this.article?.id !== before.selectedId) void this.open(before.selectedId);
+  }
+
+  /** Drops the search without going back to its starting point (another list was chosen). */
+  private forgetSearch(): void {
+    clearTimeout(this.searchTimer);
+    this.beforeSearch = null;
+    this.query = this.searchText = '';
+    this.results = null;
+    this.hitTerms = [];
+  }
+
+  private onSearchResults(e: BsEvent<'bs-search-results'>): void {
+    if (e.detail.query === this.query) this.results = e.detail;
+  }
+
+  private onArticleSelect(e: BsEvent<'bs-article-select'>): void {
+    const terms = this.query && this.results?.query === this.query ? this.results.terms : [];
+    void this.open(e.detail.id, terms);
   }
 
   private async onSearchKey(e: KeyboardEvent): Promise<void> {
@@ -436,8 +583,9 @@ export class BsApp extends LitElement {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       clearTimeout(this.searchTimer);
-      if (this.query !== this.searchText.trim()) {
-        this.query = this.searchText.trim();
+      const query = liveQuery(this.searchText);
+      if (this.query !== query) {
+        this.setQuery(query);
         await this.updateComplete;
       }
       await this.list?.updateComplete;
@@ -454,7 +602,7 @@ export class BsApp extends LitElement {
   private leaveSearch(): void {
     clearTimeout(this.searchTimer);
     this.searchText = '';
-    this.query = '';
+    this.setQuery('');
     this.list?.focus();
   }
 
@@ -513,7 +661,7 @@ export class BsApp extends LitElement {
   }
 
   private get heading(): { title: string; count: number | null; empty: string } {
-    if (this.query) return { title: 'Search', count: null, empty: `No results for “${this.query}”` };
+    if (this.query) return { title: 'Search', count: this.results?.total ?? null, empty: `No results for “${clip(this.searchText.trim() || this.query)}”` };
     const c = this.counts;
     if (this.sourceId !== null) {
       const source = c?.sources.find((s) => s.id === this.sourceId);
@@ -547,13 +695,17 @@ export class BsApp extends LitElement {
       <div
         class="layout ${welcome ? 'welcome' : ''}"
         @bs-filter-select=${this.onFilterSelect}
-        @bs-article-select=${(e: BsEvent<'bs-article-select'>) => void this.open(e.detail.id)}
+        @bs-article-select=${this.onArticleSelect}
+        @bs-related-open=${(e: BsEvent<'bs-related-open'>) => void this.open(e.detail.id)}
+        @bs-search-results=${this.onSearchResults}
+        @bs-saved-search-select=${(e: BsEvent<'bs-saved-search-select'>) => this.runSavedSearch(e.detail.search)}
+        @bs-saved-search-remove=${(e: BsEvent<'bs-saved-search-remove'>) => void this.removeSavedSearch(e.detail.search)}
         @bs-star-change=${(e: BsEvent<'bs-star-change'>) => void this.setStarred(e.detail.id, e.detail.starred)}
         @bs-read-change=${(e: BsEvent<'bs-read-change'>) => void this.setRead(e.detail.id, e.detail.read)}
         @bs-library-change=${(e: BsEvent<'bs-library-change'>) => void this.onLibraryChange(e.detail)}
         @bs-notice=${(e: BsEvent<'bs-notice'>) => this.notify(e.detail.kind, e.detail.message)}
       >
-        <bs-sidebar .counts=${this.counts} .filter=${this.filter} .sourceId=${this.sourceId}>
+        <bs-sidebar .counts=${this.counts} .filter=${this.filter} .sourceId=${this.sourceId} .savedSearches=${this.savedSearches} .query=${this.query}>
           ${welcome
             ? nothing
             : html`<button slot="footer" class="btn import" @click=${() => this.fileInput?.click()}>${icons.importFile}Import files…</button>`}
@@ -596,22 +748,26 @@ export class BsApp extends LitElement {
               placeholder="Search"
               autocomplete="off"
               spellcheck="false"
+              maxlength=${MAX_QUERY_LENGTH}
               .value=${this.searchText}
               @input=${this.onSearchInput}
               @keydown=${this.onSearchKey}
             />
           </label>
         </div>
-        <div class="list-heading">
-          <h2 dir="auto">${h.title}</h2>
-          ${h.count !== null ? html`<span>${formatCount(h.count)} ${h.count === 1 ? 'article' : 'articles'}</span>` : nothing}
-        </div>
+        ${this.query
+          ? this.renderResultsHeading()
+          : html`<div class="list-heading">
+              <h2 dir="auto">${h.title}</h2>
+              ${h.count !== null ? html`<span>${formatCount(h.count)} ${h.count === 1 ? 'article' : 'articles'}</span>` : nothing}
+            </div>`}
         <bs-article-list
           .filter=${this.filter}
           .sourceId=${this.sourceId}
           .query=${this.query}
           .selectedId=${this.selectedId}
           .emptyText=${h.empty}
+          .emptyHint=${this.query ? SYNTAX_HINT : nothing}
           .total=${h.count}
         ></bs-article-list>
       </section>
@@ -621,20 +777,45 @@ export class BsApp extends LitElement {
         .error=${this.articleError}
         .fontSize=${this.settings.fontSize}
         .lineWidth=${this.settings.lineWidth}
+        .highlight=${this.hitTerms}
       >
         ${tools}
       </bs-reader>
     `;
   }
 
+  /** "Search · 37 results · Save search", and a note when only the most recent matches were ranked. */
+  private renderResultsHeading() {
+    const r = this.results;
+    const saved = this.savedSearches?.some((s) => s.query === this.query) ?? false;
+    const tooLong = this.query.length > MAX_SAVED_QUERY;
+    return html`<div class="list-heading results">
+      <h2>Search</h2>
+      <span class="total" role="status">${r ? (r.total === 0 ? 'No results' : `${formatCount(r.total)} ${r.total === 1 ? 'result' : 'results'}`) : ''}</span>
+      <button
+        class="btn save"
+        ?disabled=${saved || tooLong}
+        title=${saved ? 'This search is in the sidebar' : tooLong ? 'Too long to save' : `Save “${clip(this.query)}” in the sidebar`}
+        @click=${() => void this.saveCurrentSearch()}
+      >
+        ${saved ? icons.bookmarkFilled : icons.bookmark}${saved ? 'Saved' : 'Save search'}
+      </button>
+      ${r?.rankedSubset
+        ? html`<p class="ranked">Too many matches to rank them all: ranking covers the most recently saved ones.</p>`
+        : nothing}
+    </div>`;
+  }
+
   private onFilterSelect(e: BsEvent<'bs-filter-select'>): void {
     this.filter = e.detail.filter;
     this.sourceId = e.detail.sourceId;
-    if (this.query || this.searchText) {
-      clearTimeout(this.searchTimer);
-      this.query = this.searchText = '';
-    }
+    if (this.query || this.searchText) this.forgetSearch();
   }
+}
+
+/** A query or name as quoted in a message: long ones are cut. */
+function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 declare global {

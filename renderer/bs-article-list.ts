@@ -6,11 +6,12 @@ import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { ArticleRow, BroadsheetBridge, ListCursor, ListFilter, SearchResult } from '../preload/api.js';
+import type { ArticleRow, BroadsheetBridge, ListCursor, ListFilter, SearchCursor, SearchResult } from '../preload/api.js';
 import { prepareSnippetHtml } from './article-html.js';
 import { bridgeContext } from './context.js';
 import { fire, messageOf } from './events.js';
-import { firstLine, formatShortDate } from './format.js';
+import { firstLine, formatShortDate, matchedInLabel } from './format.js';
+import { splitMatches, type SearchTerm } from './highlight.js';
 import { icons } from './icons.js';
 import { sharedStyles } from './shared-styles.js';
 
@@ -18,24 +19,35 @@ import { sharedStyles } from './shared-styles.js';
 export const PAGE_SIZE = 200;
 /** Load the next page when the visible range comes this close to the end of what is loaded. */
 const PREFETCH_ROWS = 80;
-const SEARCH_LIMIT = 200;
+/** The same for search results, whose pages are smaller and cost more (snippets). */
+const PREFETCH_RESULTS = 20;
+/** Results per search call: each carries a snippet, which costs more than a list row. */
+export const SEARCH_PAGE_SIZE = 50;
+/** At most this much of a snippet comes before its first match, so the match shows in two lines. */
+const SNIPPET_LEAD = 48;
 /** Matches --bs-row-height: rows have one fixed height, so the virtualizer never re-measures. */
 const ROW_HEIGHT = 104;
+/** Matches --bs-result-height (title, source and date, two lines of snippet). */
+const RESULT_HEIGHT = 120;
 /** Imported statically: the virtualizer would otherwise fetch its default layout lazily. */
 const LAYOUT = flow();
 
 export type ListEntry =
   | { kind: 'article'; id: number; row: ArticleRow }
-  | { kind: 'result'; id: number; hit: SearchResult; snippet: string };
+  | { kind: 'result'; id: number; hit: SearchResult; snippet: string; title: Array<[string, boolean]> };
 
 /**
  * The middle pane: the articles of the current filter, or search results. Virtualised with
  * <lit-virtualizer>, fed page by page with the library's keyset cursor as the person scrolls, so
- * 100,000 articles cost no more than the rows on screen. The list is one focus stop
+ * 100,000 articles (or matches) cost no more than the rows on screen. The list is one focus stop
  * (role="listbox", name "Articles"); the selected row is its aria-activedescendant.
  *
+ * A search result shows its title (search words marked), source, date, the library's snippet
+ * with the matches in <mark>, and where it matched when that was not the body ("in a caption").
+ *
  * @fires bs-article-select - the selection moved to an article (click, arrows, j/k): open it
- * @fires bs-notice - a page failed to load
+ * @fires bs-search-results - the first page of a search arrived (total, ranking, words to mark)
+ * @fires bs-notice - a page or a search failed
  */
 @customElement('bs-article-list')
 export class BsArticleList extends LitElement {
@@ -75,6 +87,11 @@ export class BsArticleList extends LitElement {
         cursor: default;
         overflow: hidden;
         user-select: none;
+      }
+      .row.result {
+        grid-template-columns: minmax(0, 1fr);
+        height: var(--bs-result-height, 120px);
+        padding: 12px 16px;
       }
       .row:hover {
         background: var(--bs-hover, rgb(0 0 0 / 0.04));
@@ -147,6 +164,18 @@ export class BsArticleList extends LitElement {
         flex: none;
         font-variant-numeric: tabular-nums;
       }
+      .meta .where {
+        flex: none;
+        padding: 0 6px;
+        border-radius: 999px;
+        background: var(--bs-tag-bg, rgb(0 0 0 / 0.055));
+        font-size: 11px;
+        line-height: 15px;
+      }
+      .meta .sep {
+        flex: none;
+        color: var(--bs-text-faint, #9a9791);
+      }
       .lead {
         margin: 0;
         font-size: 13px;
@@ -176,6 +205,17 @@ export class BsArticleList extends LitElement {
         color: inherit;
         opacity: 0.85;
       }
+      lit-virtualizer:focus .row[aria-selected='true'] :is(.where, .sep) {
+        color: inherit;
+        background: rgb(255 255 255 / 0.16);
+      }
+      lit-virtualizer:focus .row[aria-selected='true'] .sep {
+        background: none;
+      }
+      lit-virtualizer:focus .row[aria-selected='true'] mark {
+        background: var(--bs-mark-on-selected-bg, rgb(255 255 255 / 0.26));
+        color: inherit;
+      }
       .thumb {
         width: 64px;
         height: 64px;
@@ -184,7 +224,10 @@ export class BsArticleList extends LitElement {
         object-fit: cover;
         background: var(--bs-placeholder-bg, #f1efea);
       }
+      /* Over the (empty) list, at its top: the list keeps the pane's height below. */
       .state {
+        position: absolute;
+        inset: 0 0 auto;
         padding: 40px 24px;
         text-align: center;
         color: var(--bs-text-muted, #6a6864);
@@ -195,6 +238,17 @@ export class BsArticleList extends LitElement {
       }
       .state p {
         margin: 0 0 12px;
+      }
+      .state .hint {
+        max-width: 30em;
+        margin: 0 auto;
+        font-size: 12.5px;
+        line-height: 1.5;
+        color: var(--bs-text-faint, #9a9791);
+      }
+      .state .hint code {
+        font: 12px/1 var(--bs-font-mono, monospace);
+        color: var(--bs-text-muted, #6a6864);
       }
       .more {
         position: absolute;
@@ -224,11 +278,18 @@ export class BsArticleList extends LitElement {
   @property({ type: Number }) total: number | null = null;
   /** Shown when the list is empty, e.g. "No unread articles". */
   @property() emptyText = 'No articles';
+  /** A second, quieter line under emptyText (the search syntax after an empty search). */
+  @property({ attribute: false }) emptyHint: unknown = nothing;
 
   @state() private entries: ListEntry[] = [];
   @state() private loading = false;
   @state() private error: string | null = null;
   private next: ListCursor | null = null;
+  /** The search's own cursor, and what it found in all (for aria-setsize). */
+  private searchNext: SearchCursor | null = null;
+  private searchTotal = 0;
+  /** The words of the current search, to mark in result titles. */
+  private terms: SearchTerm[] = [];
   /** Bumped on every reset, so a page that arrives for an old filter is dropped. */
   private generation = 0;
   private pendingMore: Promise<void> | null = null;
@@ -258,17 +319,34 @@ export class BsArticleList extends LitElement {
     return this.loaded;
   }
 
+  private get searching(): boolean {
+    return this.query.trim() !== '';
+  }
+
+  private get prefetch(): number {
+    return this.searching ? PREFETCH_RESULTS : PREFETCH_ROWS;
+  }
+
+  private get hasMore(): boolean {
+    return this.searching ? this.searchNext !== null : this.next !== null;
+  }
+
   private async fetchFirst(): Promise<void> {
     const generation = ++this.generation;
-    this.next = null;
+    this.next = this.searchNext = null;
     this.pendingMore = null;
     this.error = null;
     this.loading = true;
+    const query = this.query.trim();
     try {
-      if (this.query.trim()) {
-        const { hits } = await this.bridge.invoke('search', { query: this.query.trim(), limit: SEARCH_LIMIT });
+      if (query) {
+        const res = await this.bridge.invoke('search', { query, limit: SEARCH_PAGE_SIZE });
         if (generation !== this.generation) return;
-        this.entries = hits.map((hit) => ({ kind: 'result', id: hit.id, hit, snippet: prepareSnippetHtml(hit.snippet) }));
+        this.terms = res.terms;
+        this.searchTotal = res.total;
+        this.searchNext = res.next;
+        this.entries = res.hits.map((hit) => this.toResult(hit));
+        fire(this, 'bs-search-results', { query, total: res.total, rankedSubset: res.rankedSubset, terms: res.terms });
       } else {
         const page = await this.bridge.invoke('listArticles', this.request());
         if (generation !== this.generation) return;
@@ -282,6 +360,7 @@ export class BsArticleList extends LitElement {
       if (generation !== this.generation) return;
       this.entries = [];
       this.error = messageOf(err);
+      if (query) fire(this, 'bs-notice', { kind: 'error', message: `Could not search for “${short(query)}”: ${this.error}` });
     } finally {
       if (generation === this.generation) this.loading = false;
     }
@@ -289,28 +368,42 @@ export class BsArticleList extends LitElement {
 
   /** Fetches the next page if there is one; concurrent calls share one request. */
   loadMore(): Promise<void> {
-    if (!this.next || this.query.trim()) return Promise.resolve();
+    if (!this.hasMore) return Promise.resolve();
     if (this.pendingMore) return this.pendingMore;
     const generation = this.generation;
-    const after = this.next;
+    const query = this.query.trim();
+    const listAfter = this.next;
+    const searchAfter = this.searchNext;
     this.loading = true;
-    this.pendingMore = this.bridge
-      .invoke('listArticles', { ...this.request(), after })
-      .then((page) => {
-        if (generation !== this.generation) return;
-        this.entries = this.entries.concat(page.rows.map(toEntry));
-        this.next = page.next;
-      })
+    const page: Promise<void> =
+      query && searchAfter
+        ? this.bridge.invoke('search', { query, limit: SEARCH_PAGE_SIZE, after: searchAfter }).then((res) => {
+            if (generation !== this.generation) return;
+            // A result already shown (ties in score and date at a page edge) is not shown twice.
+            const shown = new Set(this.entries.map((e) => e.id));
+            this.entries = this.entries.concat(res.hits.filter((h) => !shown.has(h.id)).map((hit) => this.toResult(hit)));
+            this.searchNext = res.next;
+          })
+        : this.bridge.invoke('listArticles', { ...this.request(), after: listAfter! }).then((res) => {
+            if (generation !== this.generation) return;
+            this.entries = this.entries.concat(res.rows.map(toEntry));
+            this.next = res.next;
+          });
+    this.pendingMore = page
       .catch((err: unknown) => {
         if (generation !== this.generation) return;
-        fire(this, 'bs-notice', { kind: 'error', message: `Could not load more articles: ${messageOf(err)}` });
+        const what = query ? `more results for “${short(query)}”` : 'more articles';
+        fire(this, 'bs-notice', { kind: 'error', message: `Could not load ${what}: ${messageOf(err)}` });
+        // Stop asking for this page on every scroll; the next search or reload starts afresh.
+        if (query) this.searchNext = null;
+        else this.next = null;
       })
       .finally(() => {
         if (generation !== this.generation) return;
         this.pendingMore = null;
         this.loading = false;
         // The person may already be at the new end (a fast fling): keep going.
-        if (this.lastRangeEnd >= this.entries.length - PREFETCH_ROWS) void this.loadMore();
+        if (this.lastRangeEnd >= this.entries.length - this.prefetch) void this.loadMore();
       });
     return this.pendingMore;
   }
@@ -339,7 +432,7 @@ export class BsArticleList extends LitElement {
     if (this.entries.length === 0) return;
     const current = this.indexOfSelected();
     let target = current < 0 ? 0 : current + delta;
-    if (target >= this.entries.length && this.next) {
+    if (target >= this.entries.length && this.hasMore) {
       await this.loadMore();
     }
     target = Math.max(0, Math.min(this.entries.length - 1, target));
@@ -383,12 +476,17 @@ export class BsArticleList extends LitElement {
 
   private onRange(e: RangeChangedEvent): void {
     this.lastRangeEnd = e.last;
-    if (e.last >= this.entries.length - PREFETCH_ROWS) void this.loadMore();
+    if (e.last >= this.entries.length - this.prefetch) void this.loadMore();
+  }
+
+  private toResult(hit: SearchResult): ListEntry {
+    return { kind: 'result', id: hit.id, hit, snippet: prepareSnippetHtml(hit.snippet, { maxLead: SNIPPET_LEAD }), title: splitMatches(hit.title, this.terms) };
   }
 
   private onKeyDown(e: KeyboardEvent): void {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const page = Math.max(1, Math.floor((this.virtualizer?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+    const rowHeight = this.searching ? RESULT_HEIGHT : ROW_HEIGHT;
+    const page = Math.max(1, Math.floor((this.virtualizer?.clientHeight ?? 600) / rowHeight) - 1);
     const moves: Record<string, () => void> = {
       ArrowDown: () => void this.move(1),
       ArrowUp: () => void this.move(-1),
@@ -431,40 +529,54 @@ export class BsArticleList extends LitElement {
         @click=${this.onClick}
       ></lit-virtualizer>
       ${this.error
-        ? html`<div class="state error" role="alert">
-            <p>Could not load the articles: ${this.error}</p>
-            <button class="btn outlined" @click=${() => void this.reload()}>Try again</button>
+        ? this.searching
+          ? // The app's one-line alert has said why; this is what is left in the pane.
+            html`<div class="state error">
+              <p>The search did not finish.</p>
+              <button class="btn outlined" @click=${() => void this.reload()}>Try again</button>
+            </div>`
+          : html`<div class="state error" role="alert">
+              <p>Could not load the articles: ${this.error}</p>
+              <button class="btn outlined" @click=${() => void this.reload()}>Try again</button>
+            </div>`
+        : nothing}
+      ${empty
+        ? html`<div class="state" role="status">
+            <p>${this.emptyText}</p>
+            ${this.emptyHint === nothing ? nothing : html`<p class="hint">${this.emptyHint}</p>`}
           </div>`
         : nothing}
-      ${empty ? html`<div class="state" role="status">${this.emptyText}</div>` : nothing}
-      ${this.loading && this.entries.length > 0 && this.next ? html`<div class="more" aria-hidden="true">Loading more…</div>` : nothing}
+      ${this.loading && this.entries.length > 0 && this.hasMore ? html`<div class="more" aria-hidden="true">Loading more…</div>` : nothing}
     `;
   }
 
   private renderEntry(entry: ListEntry, index: number, selected: boolean) {
     if (entry.kind === 'result') {
       const hit = entry.hit;
+      const where = matchedInLabel(hit.matchedIn);
+      const meta = [
+        hit.source ? html`<span class="source" dir="auto">${hit.source}</span>` : null,
+        hit.publishedAt !== null ? html`<span class="date">${formatShortDate(hit.publishedAt)}</span>` : null,
+      ].filter((m) => m !== null);
       return html`<div
-        class="row"
+        class="row result"
         role="option"
         id="row-${entry.id}"
         data-index=${index}
         aria-selected=${selected ? 'true' : 'false'}
-        aria-setsize=${this.entries.length}
+        aria-setsize=${Math.max(this.searchTotal, this.entries.length)}
         aria-posinset=${index + 1}
         aria-labelledby="title-${entry.id}"
         aria-describedby="meta-${entry.id} snippet-${entry.id}"
       >
-        <span class="marker"></span>
         <div class="text">
-          <p class="title" id="title-${entry.id}" dir="auto">${hit.title}</p>
+          <p class="title" id="title-${entry.id}" dir="auto">${entry.title.map(([text, hit]) => (hit ? html`<mark>${text}</mark>` : text))}</p>
           <div class="meta" id="meta-${entry.id}">
-            ${hit.source ? html`<span class="source" dir="auto">${hit.source}</span>` : nothing}
-            ${hit.publishedAt !== null ? html`<span class="date">${formatShortDate(hit.publishedAt)}</span>` : nothing}
+            ${meta.map((m, i) => html`${i ? html`<span class="sep" aria-hidden="true">·</span>` : nothing}${m}`)}
+            ${where ? html`<span class="where">${where}</span>` : nothing}
           </div>
           <p class="snippet" id="snippet-${entry.id}" dir="auto">${unsafeHTML(entry.snippet)}</p>
         </div>
-        <span></span>
       </div>`;
     }
     const row = entry.row;
@@ -508,6 +620,11 @@ export class BsArticleList extends LitElement {
 
 function toEntry(row: ArticleRow): ListEntry {
   return { kind: 'article', id: row.id, row };
+}
+
+/** A query as quoted in a message: long ones are cut. */
+function short(query: string): string {
+  return query.length > 60 ? `${query.slice(0, 60)}…` : query;
 }
 
 declare global {

@@ -1,18 +1,22 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { ArticleView, BroadsheetBridge, LineWidth } from '../preload/api.js';
+import type { ArticleView, BroadsheetBridge, LineWidth, RelatedArticle } from '../preload/api.js';
 import { createPlaceholder, prepareBodyHtml } from './article-html.js';
 import './bs-lightbox.js';
 import type { BsLightbox } from './bs-lightbox.js';
 import { bridgeContext } from './context.js';
 import { fire, messageOf } from './events.js';
-import { formatLongDate, readingMinutes } from './format.js';
+import { formatLongDate, formatShortDate, readingMinutes } from './format.js';
+import { HIT_CLASS, highlightMatches, splitMatches, type SearchTerm } from './highlight.js';
 import { icons } from './icons.js';
 import { sharedStyles } from './shared-styles.js';
 
 const MEASURE: Record<LineWidth, string> = { narrow: '34em', medium: '40em', wide: '48em' };
+/** Related articles are asked for once the article has been on screen this long (j/k skims past). */
+const RELATED_DELAY_MS = 200;
+const RELATED_LIMIT = 5;
 
 /**
  * The reading pane: a toolbar (Star / Unstar, Mark as unread / Mark as read, Open original, and
@@ -20,12 +24,19 @@ const MEASURE: Record<LineWidth, string> = { narrow: '34em', medium: '40em', wid
  * title, byline, date, reading time, lead, body with its figures, attribution. Pictures open
  * large in a lightbox; links never navigate the page, they go to `openExternal`.
  *
+ * Under the article, "Related articles" (<nav>): up to five saved articles about the same thing,
+ * asked for after the article is shown; nothing at all when there are none.
+ *
+ * Opened from a search, the search's words (`highlight`) are marked in the title, lead, body and
+ * captions (<mark class="bs-hit">) and the pane scrolls to the first one.
+ *
  * Font size and line width are the custom properties --bs-reader-font-size and
  * --bs-reader-measure on this element.
  *
  * @fires bs-star-change - Star / Unstar was pressed ({ id, starred })
  * @fires bs-read-change - Mark as read / unread was pressed ({ id, read })
- * @fires bs-notice - a link could not be opened
+ * @fires bs-notice - a link could not be opened, or related articles could not be found
+ * @fires bs-related-open - a related article was chosen ({ id })
  * @slot tools - controls at the end of the toolbar (reader settings, help)
  */
 @customElement('bs-reader')
@@ -246,9 +257,76 @@ export class BsReader extends LitElement {
         font: 0.74em/1.5 var(--bs-font-ui, system-ui, sans-serif);
         color: var(--bs-text-muted, #6a6864);
       }
-      .body mark {
+      .body mark,
+      mark.bs-hit {
         background: var(--bs-mark-bg, #fbe7a1);
         color: var(--bs-mark-text, inherit);
+        border-radius: 2px;
+        box-shadow: 0 0 0 1px var(--bs-mark-bg, #fbe7a1);
+      }
+      mark.bs-hit.first {
+        background: var(--bs-mark-strong-bg, #f6d86b);
+        box-shadow: 0 0 0 1px var(--bs-mark-strong-bg, #f6d86b);
+      }
+      article.with-related {
+        padding-bottom: 8px;
+      }
+      .related {
+        box-sizing: content-box;
+        max-width: var(--bs-reader-measure);
+        margin: 0 auto;
+        padding: 0 40px 88px;
+        font-size: var(--bs-reader-font-size);
+      }
+      .related h2 {
+        margin: 0;
+        padding: 0.9em 0 0.35em;
+        border-top: 2px solid var(--bs-text-strong, #111);
+        font: 700 12px/1.3 var(--bs-font-ui, system-ui, sans-serif);
+        letter-spacing: 0.09em;
+        text-transform: uppercase;
+        color: var(--bs-text-strong, #111);
+      }
+      .related ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .related li + li {
+        border-top: 1px solid var(--bs-border, #e5e3de);
+      }
+      .related a {
+        display: flex;
+        flex-direction: column;
+        gap: 3px;
+        padding: 0.7em 0;
+        color: inherit;
+        text-decoration: none;
+        cursor: pointer;
+      }
+      .related a:focus-visible {
+        outline-offset: 2px;
+      }
+      .related .title {
+        font: 600 0.9em/1.3 var(--bs-font-reading, Georgia, serif);
+        color: var(--bs-text-strong, #111);
+        text-wrap: pretty;
+      }
+      .related a:hover .title {
+        color: var(--bs-accent, #2c5d8f);
+        text-decoration: underline;
+        text-decoration-thickness: 1px;
+        text-underline-offset: 0.15em;
+      }
+      .related .meta {
+        display: flex;
+        gap: 0.5em;
+        font: 12px/1.4 var(--bs-font-ui, system-ui, sans-serif);
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .related .source {
+        font-weight: 600;
+        letter-spacing: 0.02em;
       }
       .attribution {
         margin: 2em 0 0;
@@ -287,20 +365,67 @@ export class BsReader extends LitElement {
   /** Reader font size in CSS pixels. */
   @property({ type: Number }) fontSize = 18;
   @property() lineWidth: LineWidth = 'medium';
+  /** Words of the search the article was opened from, to mark; empty when it was not. */
+  @property({ attribute: false }) highlight: readonly SearchTerm[] = [];
+
+  /** Related articles of the article on screen (empty until they arrive, and when there are none). */
+  @state() private related: RelatedArticle[] = [];
 
   @query('.scroll') private scroller?: HTMLElement;
   @query('bs-lightbox') private lightbox?: BsLightbox;
 
-  private bodyCache: { key: ArticleView; html: string } | null = null;
+  private bodyCache: { key: ArticleView; terms: string; html: string } | null = null;
+  private relatedTimer?: ReturnType<typeof setTimeout>;
+  private relatedFor: number | null = null;
+
+  override disconnectedCallback(): void {
+    clearTimeout(this.relatedTimer);
+    super.disconnectedCallback();
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('fontSize')) this.style.setProperty('--bs-reader-font-size', `${this.fontSize}px`);
     if (changed.has('lineWidth')) this.style.setProperty('--bs-reader-measure', MEASURE[this.lineWidth] ?? MEASURE.medium);
+    if (changed.has('article') && this.article?.id !== this.relatedFor) this.loadRelatedSoon();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     const previous = changed.get('article') as ArticleView | null | undefined;
-    if (changed.has('article') && previous?.id !== this.article?.id) this.scroller?.scrollTo({ top: 0 });
+    const newArticle = changed.has('article') && previous?.id !== this.article?.id;
+    const newTerms = changed.has('highlight') && termsKey(changed.get('highlight') ?? []) !== termsKey(this.highlight);
+    if (newArticle) this.scroller?.scrollTo({ top: 0 });
+    if ((newArticle || newTerms) && this.highlight.length) this.revealFirstHit();
+  }
+
+  /** Scrolls the first marked word to about a third of the way down the pane. */
+  private revealFirstHit(): void {
+    const scroller = this.scroller;
+    const first = this.renderRoot.querySelector<HTMLElement>(`article mark.${HIT_CLASS}`);
+    if (!scroller || !first) return;
+    const offset = first.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    // A match near the top (the title, the lead) is seen from the start: no need to move.
+    if (offset <= scroller.clientHeight * 0.6) return;
+    scroller.scrollTo({ top: Math.max(0, scroller.scrollTop + offset - scroller.clientHeight / 3) });
+    // Deeper down, the one scrolled to stands out from the rest (as a browser's find does).
+    first.classList.add('first');
+  }
+
+  private loadRelatedSoon(): void {
+    clearTimeout(this.relatedTimer);
+    const id = this.article?.id ?? null;
+    this.relatedFor = id;
+    this.related = [];
+    if (id === null) return;
+    this.relatedTimer = setTimeout(() => {
+      this.bridge.invoke('related', { id, limit: RELATED_LIMIT }).then(
+        (related) => {
+          if (this.relatedFor === id) this.related = related.filter((r) => r.id !== id).slice(0, RELATED_LIMIT);
+        },
+        (err: unknown) => {
+          if (this.relatedFor === id) fire(this, 'bs-notice', { kind: 'error', message: `Could not find related articles: ${messageOf(err)}` });
+        },
+      );
+    }, RELATED_DELAY_MS);
   }
 
   /** Scrolls the article by about a screen (Space / Shift+Space from anywhere). */
@@ -314,10 +439,26 @@ export class BsReader extends LitElement {
   }
 
   private bodyHtml(article: ArticleView): string {
-    if (this.bodyCache?.key !== article) {
-      this.bodyCache = { key: article, html: prepareBodyHtml(article, (h, v) => this.bridge.imageUrl(h, v)) };
+    const terms = termsKey(this.highlight);
+    if (this.bodyCache?.key !== article || this.bodyCache.terms !== terms) {
+      let html = prepareBodyHtml(article, (h, v) => this.bridge.imageUrl(h, v));
+      if (this.highlight.length) {
+        // Marked in the inert, parsed body (captions included) before it is shown: text nodes
+        // are split and wrapped, the markup itself is never edited as a string.
+        const tpl = document.createElement('template');
+        tpl.innerHTML = html;
+        highlightMatches(tpl.content, this.highlight);
+        html = tpl.innerHTML;
+      }
+      this.bodyCache = { key: article, terms, html };
     }
     return this.bodyCache.html;
+  }
+
+  /** A short text (title, lead) with the search's words in <mark class="bs-hit">. */
+  private marked(text: string) {
+    if (!this.highlight.length) return text;
+    return splitMatches(text, this.highlight).map(([piece, hit]) => (hit ? html`<mark class=${HIT_CLASS}>${piece}</mark>` : piece));
   }
 
   private onBodyClick(e: MouseEvent): void {
@@ -405,7 +546,7 @@ export class BsReader extends LitElement {
         ${this.error
           ? html`<div class="empty error" role="alert"><p>Could not open the article: ${this.error}</p></div>`
           : a
-            ? this.renderArticle(a)
+            ? html`${this.renderArticle(a)}${this.renderRelated()}`
             : html`<div class="empty">
                 <p>${this.loading ? 'Opening…' : 'Choose an article to read.'}</p>
                 ${this.loading ? nothing : html`<p><kbd>j</kbd> <kbd>k</kbd> move through the list · <kbd>?</kbd> all shortcuts</p>`}
@@ -423,12 +564,12 @@ export class BsReader extends LitElement {
       html`<span>${a.publishedAt === null ? 'Saved ' : ''}<time datetime=${new Date(when).toISOString()}>${formatLongDate(when)}</time></span>`,
       html`<span>${readingMinutes(a.wordCount)} min read</span>`,
     ].filter((x) => x !== null);
-    return html`<article aria-labelledby="article-title">
+    return html`<article aria-labelledby="article-title" class=${this.related.length ? 'with-related' : ''}>
       <header>
         ${a.source ? html`<p class="kicker" dir="auto">${a.source}</p>` : nothing}
-        <h1 id="article-title" dir="auto">${a.title}</h1>
+        <h1 id="article-title" dir="auto">${this.marked(a.title)}</h1>
         <p class="byline">${meta.map((m, i) => html`${i ? html`<span class="sep" aria-hidden="true">·</span>` : nothing}${m}`)}</p>
-        ${a.lead ? html`<p class="lead" dir="auto">${a.lead}</p>` : nothing}
+        ${a.lead ? html`<p class="lead" dir="auto">${this.marked(a.lead)}</p>` : nothing}
       </header>
       <div class="body" dir="auto" @click=${this.onBodyClick} @auxclick=${this.onBodyClick} @keydown=${this.onBodyKey} @error=${this.onImageError}>
         ${unsafeHTML(this.bodyHtml(a))}
@@ -440,6 +581,38 @@ export class BsReader extends LitElement {
         : nothing}
     </article>`;
   }
+
+  private renderRelated() {
+    if (!this.related.length) return nothing;
+    return html`<nav class="related" aria-labelledby="related-title">
+      <h2 id="related-title">Related articles</h2>
+      <ul>
+        ${this.related.map(
+          (r) => html`<li>
+            <a
+              href="#article-${r.id}"
+              @click=${(e: MouseEvent) => {
+                e.preventDefault();
+                fire(this, 'bs-related-open', { id: r.id });
+              }}
+            >
+              <span class="title" dir="auto">${r.title}</span>
+              ${r.source || r.publishedAt !== null
+                ? html`<span class="meta">
+                    ${r.source ? html`<span class="source" dir="auto">${r.source}</span>` : nothing}
+                    ${r.publishedAt !== null ? html`<span>${formatShortDate(r.publishedAt)}</span>` : nothing}
+                  </span>`
+                : nothing}
+            </a>
+          </li>`,
+        )}
+      </ul>
+    </nav>`;
+  }
+}
+
+function termsKey(terms: readonly SearchTerm[]): string {
+  return terms.map((t) => `${t.text}${t.prefix ? '*' : ''}`).join(' ');
 }
 
 declare global {

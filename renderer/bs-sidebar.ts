@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ListFilter, Sidebar } from '../preload/api.js';
+import type { ListFilter, SavedSearch, Sidebar } from '../preload/api.js';
 import { fire } from './events.js';
 import { formatCount } from './format.js';
 import { icons } from './icons.js';
@@ -8,10 +8,14 @@ import { sharedStyles } from './shared-styles.js';
 
 /**
  * The library navigation (<nav aria-label="Library">): All, Unread and Starred with their counts,
- * then every source with its unread count. Entries are links (so their names never collide with
- * the reader's Star / Mark as unread buttons); the current one carries aria-current="page".
+ * the saved searches with how many articles each finds now, then every source with its unread
+ * count. Entries are links (so their names never collide with the reader's Star / Mark as unread
+ * buttons); the current one carries aria-current="page". Each saved search has a small
+ * "Remove saved search NAME" button, shown on hover and focus.
  *
  * @fires bs-filter-select - a filter or source was chosen ({ filter, sourceId })
+ * @fires bs-saved-search-select - a saved search was chosen: run it
+ * @fires bs-saved-search-remove - a saved search's remove button was pressed
  * @slot footer - extra controls under the sources (the app puts its import button here)
  */
 @customElement('bs-sidebar')
@@ -114,6 +118,42 @@ export class BsSidebar extends LitElement {
         color: var(--bs-text-faint, #9a9791);
         font-size: 13px;
       }
+      .saved {
+        position: relative;
+      }
+      .saved a {
+        padding-inline-end: 34px;
+      }
+      .saved .count {
+        position: absolute;
+        right: 10px;
+        transition: opacity var(--bs-duration, 120ms);
+      }
+      .saved .remove {
+        position: absolute;
+        top: 50%;
+        right: 3px;
+        width: 26px;
+        min-height: 26px;
+        transform: translateY(-50%);
+        color: var(--bs-text-muted, #6a6864);
+        opacity: 0;
+      }
+      .saved .remove svg {
+        width: 12px;
+        height: 12px;
+      }
+      .saved:hover .remove,
+      .saved .remove:focus-visible {
+        opacity: 1;
+      }
+      .saved:hover .count,
+      .saved:has(.remove:focus-visible) .count {
+        opacity: 0;
+      }
+      .saved .remove:hover {
+        color: var(--bs-danger, #a3292c);
+      }
       .footer {
         flex: none;
         padding: 10px;
@@ -127,6 +167,10 @@ export class BsSidebar extends LitElement {
   @property() filter: ListFilter = 'all';
   /** The chosen source, or null for the whole library. */
   @property({ type: Number }) sourceId: number | null = null;
+  /** Saved searches with their counts; null while they load. */
+  @property({ attribute: false }) savedSearches: SavedSearch[] | null = null;
+  /** The search the list shows ('' when none): its saved search, if any, is the current entry. */
+  @property() query = '';
 
   override render() {
     const c = this.counts;
@@ -138,6 +182,12 @@ export class BsSidebar extends LitElement {
           ${this.item('unread', null, 'Unread', c?.unread, icons.unread, 'unread-icon')}
           ${this.item('starred', null, 'Starred', c?.starred, icons.star, 'starred')}
         </ul>
+        ${this.savedSearches?.length
+          ? html`<h2 id="saved-heading">Saved searches</h2>
+              <ul aria-labelledby="saved-heading">
+                ${this.savedSearches.map((s) => this.savedItem(s))}
+              </ul>`
+          : nothing}
         <h2 id="sources-heading">Sources</h2>
         ${c && c.sources.length === 0 ? html`<p class="empty">No sources yet</p>` : nothing}
         <ul aria-labelledby="sources-heading">
@@ -148,8 +198,34 @@ export class BsSidebar extends LitElement {
     `;
   }
 
+  private savedItem(search: SavedSearch) {
+    const current = this.query !== '' && this.query === search.query;
+    return html`<li class="saved">
+      <a
+        href="#search-${search.id}"
+        title=${search.query}
+        aria-current=${current ? 'page' : 'false'}
+        @click=${(e: MouseEvent) => {
+          e.preventDefault();
+          fire(this, 'bs-saved-search-select', { search });
+        }}
+      >
+        ${icons.search}<span class="name" dir="auto">${search.name}</span><span class="count">${formatCount(search.count)}</span>
+      </a>
+      <button
+        class="btn icon remove"
+        aria-label="Remove saved search ${search.name}"
+        title="Remove saved search"
+        @click=${() => fire(this, 'bs-saved-search-remove', { search })}
+      >
+        ${icons.close}
+      </button>
+    </li>`;
+  }
+
   private item(filter: ListFilter, sourceId: number | null, name: string, count: number | undefined, icon: unknown, cls: string) {
-    const current = this.sourceId === sourceId && (sourceId !== null || this.filter === filter);
+    // While a search is shown, the filter underneath it is not what the list shows.
+    const current = !this.query && this.sourceId === sourceId && (sourceId !== null || this.filter === filter);
     return html`<li>
       <a
         href=${sourceId === null ? `#${filter}` : `#source-${sourceId}`}

@@ -1,4 +1,4 @@
-import type { ImportResult, ListFilter, Settings } from '../preload/api.js';
+import type { ImportResult, ListFilter, SavedSearch, SearchResults, Settings } from '../preload/api.js';
 
 /**
  * Every custom event the elements fire, with its detail. Events bubble and cross shadow roots
@@ -19,6 +19,14 @@ export interface BsEventDetails {
   'bs-library-change': { openId: number | null; result: ImportResult | null };
   /** A call failed or something worth a line happened; shown in the status region. */
   'bs-notice': { message: string; kind: 'error' | 'info' };
+  /** The first page of a search arrived: how many matched, and the words to mark in an opened result. */
+  'bs-search-results': { query: string } & Pick<SearchResults, 'total' | 'rankedSubset' | 'terms'>;
+  /** A saved search was chosen in the sidebar: run it. */
+  'bs-saved-search-select': { search: SavedSearch };
+  /** Remove a saved search. */
+  'bs-saved-search-remove': { search: SavedSearch };
+  /** An article from the reader's "Related articles" was chosen: open it. */
+  'bs-related-open': { id: number };
 }
 
 export type BsEventName = keyof BsEventDetails;
@@ -33,6 +41,10 @@ declare global {
     'bs-settings-change': BsEvent<'bs-settings-change'>;
     'bs-library-change': BsEvent<'bs-library-change'>;
     'bs-notice': BsEvent<'bs-notice'>;
+    'bs-search-results': BsEvent<'bs-search-results'>;
+    'bs-saved-search-select': BsEvent<'bs-saved-search-select'>;
+    'bs-saved-search-remove': BsEvent<'bs-saved-search-remove'>;
+    'bs-related-open': BsEvent<'bs-related-open'>;
   }
 }
 

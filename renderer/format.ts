@@ -1,3 +1,5 @@
+import type { MatchedIn } from '../preload/api.js';
+
 /** Words per minute used for "N min read". */
 export const READING_WPM = 230;
 
@@ -31,4 +33,22 @@ export function readingMinutes(wordCount: number): number {
 export function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 240 ? `${line.slice(0, 240)}…` : line;
+}
+
+const MATCHED_IN: Record<MatchedIn, string> = {
+  title: 'in the title',
+  lead: 'in the lead',
+  body: 'in the text',
+  caption: 'in a caption',
+  author: 'by author',
+  source: 'in the source',
+};
+
+/**
+ * Where a search result matched, said when it was not the body ("in a caption"); null when the
+ * body matched (the usual case) or when nothing did (a filter-only search).
+ */
+export function matchedInLabel(matchedIn: readonly MatchedIn[]): string | null {
+  const first = matchedIn[0];
+  return first && !matchedIn.includes('body') ? MATCHED_IN[first] : null;
 }

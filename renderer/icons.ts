@@ -16,5 +16,7 @@ export const icons = {
   external: icon(svg`<path d="M9 2.5h4.5V7M13.5 2.5L7.5 8.5M11.5 9.5v3a1 1 0 0 1-1 1h-7a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1h3"/>`),
   close: icon(svg`<path d="M4 4l8 8M12 4l-8 8"/>`),
   keyboard: icon(svg`<rect x="1.5" y="4" width="13" height="8" rx="1.5"/><path d="M4 6.5h.01M6.5 6.5h.01M9 6.5h.01M11.5 6.5h.01M5 9.5h6"/>`),
+  bookmark: icon(svg`<path d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
+  bookmarkFilled: icon(svg`<path fill="currentColor" d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
   importFile: icon(svg`<path d="M8 2.5v7M5 6.5l3 3 3-3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
 };
