@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeLibrary, openLibrary, type Database } from '../../db/library.js';
 import { getArticle, listArticles } from '../../db/articles.js';
@@ -31,6 +32,8 @@ Commands:
   show ID                   one article, as text
   search QUERY [--limit N]  ranked full-text search with snippets
   doctor                    check the library file and print what it holds
+  backup [FILE]             a consistent copy of the library (default: backups/ beside it)
+  restore FILE              replace the library with a backup (checked first; quit the app)
   web [--port N]            serve the reader on 127.0.0.1 (prints its address first)
   feeds add URL             subscribe (a feed, or a page naming one) and fetch it now; --folder NAME
   feeds list [--json]       subscriptions: id, address, last fetched, last error, unread
@@ -69,6 +72,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const file = values.db ?? defaultLibraryPath();
   let db: Database | undefined;
   try {
+    if (command === 'restore') return await restore(file, rest, io);
     const handler = COMMANDS[command];
     if (!handler) throw new UsageError(`unknown command "${command}"`);
     db = openLibrary(file);
@@ -244,6 +248,25 @@ async function web({ db, port, io }: Ctx): Promise<number> {
 }
 
 COMMANDS.web = web;
+
+/** `broadsheet backup [FILE]`: through SQLite's backup API, safe while the app is running. */
+COMMANDS.backup = async ({ db, rest, io }) => {
+  const { backupLibrary, backupName } = await import('../../db/backup.js');
+  const dest = rest[0] ?? path.join(path.dirname(db.name), 'backups', backupName(Date.now()));
+  const file = await backupLibrary(db, dest);
+  io.out(`backed up to ${file}`);
+  return 0;
+};
+
+/** `broadsheet restore FILE`: runs without opening the library it replaces. */
+async function restore(file: string, rest: string[], io: Io): Promise<number> {
+  if (!rest[0]) throw new UsageError('restore needs the backup file to restore from');
+  const { restoreLibrary } = await import('../../db/backup.js');
+  const { articles, previous } = await restoreLibrary(path.resolve(rest[0]), path.resolve(file));
+  io.out(`restored ${articles} article${articles === 1 ? '' : 's'} from ${rest[0]}`);
+  if (previous) io.err(`The library it replaced is kept as ${previous}.`);
+  return 0;
+}
 
 function describeItem(item: ImportItem): string {
   switch (item.status) {

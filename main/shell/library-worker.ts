@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { dailyBackup } from '../../db/backup.js';
 import { openLibrary, type Database } from '../../db/library.js';
 import { createLibraryMessageHandler, transferablesOf, type WorkerData } from './library-messages.js';
 
@@ -20,7 +22,17 @@ function open(data: unknown): Database | Error {
 const port = parentPort;
 if (!port) throw new Error('library-worker.js runs as a worker thread, not on its own.');
 
-const handler = createLibraryMessageHandler(open(workerData));
+const library = open(workerData);
+const handler = createLibraryMessageHandler(library);
+
+// The daily backup, beside the library in backups/ (the last five kept). Through SQLite's backup
+// API, in steps between the page's calls; a failure is reported and changes nothing.
+if (!(library instanceof Error)) {
+  const dir = path.join(path.dirname(library.name), 'backups');
+  setTimeout(() => {
+    dailyBackup(library, dir).catch((err: Error) => console.error(`Broadsheet: daily backup failed: ${err.message}`));
+  }, 10_000).unref();
+}
 
 port.on('message', (message: unknown) => {
   void handler.handle(message).then((reply) => {
