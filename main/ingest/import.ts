@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { saveArticle } from '../../db/articles.js';
+import { describeSqliteError } from '../../db/errors.js';
 import { describeFsError, listArticleFiles, readArticleFile, ARTICLE_EXTENSIONS } from './file.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
@@ -86,6 +87,19 @@ export function saveParsed(
   opts: { origin?: (file: string) => string } = {},
 ): ImportItem[] {
   const origin = opts.origin ?? ((file: string) => path.resolve(file));
+  let out: ImportItem[] = [];
+  try {
+    out = saveBatch(db, parsed, origin);
+  } catch (err) {
+    // The batch as a whole could not begin or commit (read-only library, full disk): it was
+    // rolled back, so nothing of it is stored, and every file says why.
+    const reason = `could not be stored: ${describeSqliteError(err)}`;
+    out = parsed.map((p) => ({ path: p.file, status: 'failed', reason: 'error' in p ? p.error : reason }));
+  }
+  return out;
+}
+
+function saveBatch(db: Database, parsed: readonly Parsed[], origin: (file: string) => string): ImportItem[] {
   const out: ImportItem[] = [];
   db.transaction(() => {
     for (const p of parsed) {
@@ -97,7 +111,7 @@ export function saveParsed(
         const r = saveArticle(db, { ...p.article, origin: origin(p.file) });
         out.push({ path: p.file, status: r.status, id: r.id, title: p.article.title });
       } catch (err) {
-        out.push({ path: p.file, status: 'failed', reason: `could not be stored (${(err as Error).message})` });
+        out.push({ path: p.file, status: 'failed', reason: `could not be stored: ${describeSqliteError(err)}` });
       }
     }
   }).immediate();
