@@ -37,6 +37,20 @@ export function backupName(now: number): string {
   return `library-${new Date(now).toISOString().slice(0, 19).replace(/:/g, '')}.sqlite`;
 }
 
+/** The newest backup in `dir` that passes its check, or null. */
+export function newestGoodBackup(dir: string): { file: string; articles: number; takenAt: number } | null {
+  for (const file of listBackups(dir)) {
+    try {
+      const { articles } = checkLibraryFile(file);
+      const m = NAME.exec(path.basename(file))!;
+      return { file, articles, takenAt: Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) };
+    } catch {
+      // a damaged backup is skipped, the next older one tried
+    }
+  }
+  return null;
+}
+
 /** Backups in `dir`, newest first. */
 export function listBackups(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -90,9 +104,15 @@ export function checkLibraryFile(file: string): { schemaVersion: number; article
  * library must not be open anywhere (its -wal file would say so): a live library is never
  * overwritten. The current library is kept beside it as `<target>.before-restore`.
  */
-export async function restoreLibrary(source: string, target: string): Promise<{ articles: number; previous: string | null }> {
+export async function restoreLibrary(
+  source: string,
+  target: string,
+  opts: { damaged?: boolean } = {},
+): Promise<{ articles: number; previous: string | null }> {
   const { articles } = checkLibraryFile(source);
-  if (fs.existsSync(`${target}-wal`) && fs.statSync(`${target}-wal`).size > 0) {
+  // A damaged library (the app's start-up check, after closing it) may leave a -wal behind: it
+  // is set aside with the file, never deleted. Otherwise a -wal with content means it is open.
+  if (!opts.damaged && fs.existsSync(`${target}-wal`) && fs.statSync(`${target}-wal`).size > 0) {
     throw new BackupError(`${target}: the library is open (quit Broadsheet and any \`broadsheet web\` first)`);
   }
   const src = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
@@ -105,8 +125,9 @@ export async function restoreLibrary(source: string, target: string): Promise<{ 
   }
   let previous: string | null = null;
   if (fs.existsSync(target)) {
-    previous = `${target}.before-restore`;
+    previous = opts.damaged ? `${target}.damaged-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}` : `${target}.before-restore`;
     fs.renameSync(target, previous);
+    if (opts.damaged && fs.existsSync(`${target}-wal`)) fs.renameSync(`${target}-wal`, `${previous}-wal`);
   }
   for (const extra of [`${target}-wal`, `${target}-shm`]) fs.rmSync(extra, { force: true });
   fs.renameSync(partial, target);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 // sharp (libvips) must be loaded by the main thread before any worker loads it, or glibc's
 // thread-local storage teardown can crash the process on exit (lovell/sharp#2263). The library
 // worker resizes pictures with it.
@@ -21,6 +21,7 @@ import {
 import { openExternal } from './open-external.js';
 import { devServerOrigin, pageTrust, PRIVILEGED_SCHEMES } from './origins.js';
 import { registerProtocols } from './protocols.js';
+import { checkLibraryAtStart } from './startup-check.js';
 import { createMainWindow } from './window.js';
 
 /**
@@ -127,6 +128,23 @@ export async function startApp(options: StartOptions = {}): Promise<boolean> {
     });
   };
   openWindow();
+
+  // A library that fails its check is never used or replaced silently (main/shell/startup-check.ts).
+  // The check (SQLite's quick_check, in the worker) runs while the window opens: it takes
+  // seconds on a large library, and a sound library should not wait for it.
+  void checkLibraryAtStart({
+    library: client,
+    file: libraryFile(userData, env),
+    dialog,
+    relaunch: () => {
+      app.relaunch();
+      app.exit(0);
+    },
+  })
+    .then((outcome) => {
+      if (outcome === 'quit') app.quit();
+    })
+    .catch((err: Error) => console.error(`Broadsheet: the start-up check failed (${err.message})`));
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow();

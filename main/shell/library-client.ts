@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ImageResult, WorkerData, WorkerReply, WorkerRequestBody } from './library-messages.js';
+import type {
+  LibraryHealth, ImageResult, WorkerData, WorkerReply, WorkerRequestBody } from './library-messages.js';
 
 /**
  * The main thread's handle on the library worker: sends a message, waits for the reply with the
@@ -48,6 +49,11 @@ export class LibraryClient {
   }
 
   /** A stored image, or null when there is no image with that hash. */
+  /** The start-up check (SQLite's quick_check), run in the worker. */
+  async check(): Promise<LibraryHealth> {
+    return (await this.send({ kind: 'check' })) as LibraryHealth;
+  }
+
   async image(hash: string, variant?: 'thumb'): Promise<ImageResult | null> {
     return (await this.send(variant ? { kind: 'image', hash, variant } : { kind: 'image', hash })) as ImageResult | null;
   }

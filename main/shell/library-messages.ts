@@ -14,6 +14,7 @@ import { getImage } from '../../db/images.js';
 export type WorkerRequest =
   | { id: number; kind: 'call'; channel: string; payload: unknown }
   | { id: number; kind: 'image'; hash: string; variant?: 'thumb' }
+  | { id: number; kind: 'check' }
   | { id: number; kind: 'close' };
 
 /** Requests as the client writes them, before it gives them an id. */
@@ -24,6 +25,14 @@ export type WorkerReply = { id: number; ok: true; result: unknown } | { id: numb
 export interface ImageResult {
   mime: string;
   data: Uint8Array;
+}
+
+export interface LibraryHealth {
+  ok: boolean;
+  /** What is wrong, in a sentence; null when ok. */
+  problem: string | null;
+  /** False when the file could not even be opened (not a library, from a newer version, damaged). */
+  canOpen: boolean;
 }
 
 export interface WorkerData {
@@ -59,6 +68,20 @@ export function createLibraryMessageHandler(library: Database | Error): LibraryM
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
+  /** The start-up check: could the library be opened, and does SQLite find it sound? */
+  function checkHealth(): LibraryHealth {
+    if (openError || !db) return { ok: false, problem: openError?.message ?? 'The library is not open.', canOpen: false };
+    let rows: string[];
+    try {
+      rows = (db.pragma('quick_check') as Array<{ quick_check: string }>).map((r) => r.quick_check);
+    } catch (err) {
+      // A badly damaged file fails the check itself ("database disk image is malformed").
+      return { ok: false, problem: `SQLite's check failed: ${messageOf(err)}`, canOpen: true };
+    }
+    if (rows.length === 1 && rows[0] === 'ok') return { ok: true, problem: null, canOpen: true };
+    return { ok: false, problem: `SQLite's check found: ${rows.slice(0, 3).join('; ')}`, canOpen: true };
+  }
+
   async function run(message: WorkerRequest): Promise<unknown> {
     if (message.kind === 'close') {
       // Let running calls (an import half-way through) finish before the file is closed.
@@ -68,6 +91,7 @@ export function createLibraryMessageHandler(library: Database | Error): LibraryM
       return null;
     }
     if (closed) throw new Error('The library is closed.');
+    if (message.kind === 'check') return checkHealth();
     if (openError || !db || !dispatch) throw openError ?? new Error('The library is not open.');
     if (message.kind === 'image') {
       const img = getImage(db, message.hash, message.variant ?? 'full');
@@ -90,7 +114,7 @@ export function createLibraryMessageHandler(library: Database | Error): LibraryM
         message = { id, kind, channel: raw.channel, payload: raw.payload };
       } else if (kind === 'image' && typeof raw.hash === 'string') {
         message = { id, kind, hash: raw.hash, ...(raw.variant === 'thumb' ? { variant: 'thumb' as const } : {}) };
-      } else if (kind === 'close') {
+      } else if (kind === 'close' || kind === 'check') {
         message = { id, kind };
       } else {
         return { id, ok: false, error: 'The library did not understand the request.' };
