@@ -146,7 +146,7 @@ export function saveArticle(db: Database, input: ArticleInput): SaveResult {
       lead: input.lead,
       html: input.html,
       text: input.text,
-      captions: input.figures.map((f) => f.caption).filter(Boolean).join('\n'),
+      captions: joinCaptions(input.figures),
       wordCount: countWords(input.lead) + countWords(input.text),
     });
     const id = Number(info.lastInsertRowid);
@@ -289,4 +289,12 @@ export function sidebarCounts(db: Database): { all: number; unread: number; star
     )
     .all();
   return { all, unread, starred, sources };
+}
+
+/**
+ * The captions column that search indexes: every caption, separated so that a snippet running
+ * past the end of one caption reads as a new one ("… Photo: Reuters · Minsk hosted …").
+ */
+export function joinCaptions(figures: ReadonlyArray<{ caption: string }>): string {
+  return figures.map((f) => f.caption.trim()).filter(Boolean).join(' · ');
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { contentHash, type ArticleInput } from './articles.js';
+import { contentHash, joinCaptions, type ArticleInput } from './articles.js';
 
 /**
  * Feed subscriptions (sources of kind 'feed') and their items.
@@ -238,7 +238,7 @@ function countWords(text: string): number {
 export function storeFeedItem(db: Database, sourceId: number, input: FeedArticleInput): StoreOutcome {
   return db.transaction((): StoreOutcome => {
     const hash = contentHash(input.title, input.text);
-    const captions = input.figures.map((f) => f.caption).filter(Boolean).join('\n');
+    const captions = joinCaptions(input.figures);
     const wordCount = countWords(input.lead) + countWords(input.text);
     const existing = db
       .prepare<[number, string], { id: number; hash: string | null; url: string | null; published_at: number | null; saved_at: number }>(
