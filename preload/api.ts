@@ -276,6 +276,26 @@ export interface LibraryApi {
 export interface ShellApi {
   /** Opens an http(s) link in the system browser; anything else is refused. */
   openExternal(req: { url: string }): Promise<{ opened: boolean }>;
+  /**
+   * Saves text to a file the person picks in the system's save dialog (`name` is the suggested
+   * file name, no folders). `saved: false` when they cancelled (`cancelled: true`) or when the host
+   * has no save dialog (the web host): the page then offers a download instead.
+   */
+  saveFile(req: SaveFileRequest): Promise<SaveFileResult>;
+}
+
+export interface SaveFileRequest {
+  /** Suggested file name with its extension, without any folder ("feeds.opml"). */
+  name: string;
+  content: string;
+  /** The content's type ("text/x-opml"). */
+  mime: string;
+}
+
+export interface SaveFileResult {
+  saved: boolean;
+  /** True when the person closed the save dialog without saving. */
+  cancelled?: boolean;
 }
 
 export type Api = LibraryApi & ShellApi;
@@ -308,7 +328,7 @@ export const LIBRARY_CHANNELS = [
   'setSettings',
 ] as const satisfies readonly (keyof LibraryApi)[];
 
-export const SHELL_CHANNELS = ['openExternal'] as const satisfies readonly (keyof ShellApi)[];
+export const SHELL_CHANNELS = ['openExternal', 'saveFile'] as const satisfies readonly (keyof ShellApi)[];
 
 export const CHANNELS: readonly Channel[] = [...LIBRARY_CHANNELS, ...SHELL_CHANNELS];
 

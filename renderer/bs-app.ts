@@ -1,9 +1,11 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import type { ArticleView, BroadsheetBridge, ImportResult, ListFilter, SavedSearch, Settings, Sidebar } from '../preload/api.js';
+import type { ArticleView, BroadsheetBridge, FeedView, ImportResult, ListFilter, SavedSearch, Settings, Sidebar } from '../preload/api.js';
 import { getBridge } from './bridge.js';
 import './bs-article-list.js';
+import './bs-dialogs.js';
+import type { BsConfirmDialog, BsUrlDialog } from './bs-dialogs.js';
 import type { BsArticleList } from './bs-article-list.js';
 import './bs-reader.js';
 import type { BsReader } from './bs-reader.js';
@@ -13,7 +15,17 @@ import type { BsShortcuts } from './bs-shortcuts.js';
 import './bs-sidebar.js';
 import './bs-welcome.js';
 import { bridgeContext } from './context.js';
-import { messageOf, type BsEvent, type BsEventDetails } from './events.js';
+import { messageOf, type BsEvent, type BsEventDetails, type FeedAction } from './events.js';
+import {
+  MAX_OPML_FILE_BYTES,
+  OPML_ACCEPT,
+  OPML_EXPORT_NAME,
+  normaliseAddress,
+  refreshingLine,
+  summarizeOpml,
+  summarizeRefresh,
+  summarizeSavedPage,
+} from './feeds.js';
 import { formatCount } from './format.js';
 import type { SearchTerm } from './highlight.js';
 import { icons } from './icons.js';
@@ -278,12 +290,20 @@ export class BsApp extends LitElement {
   @state() private results: SearchSummary | null = null;
   /** The words to mark in the open article: those of the search it was opened from. */
   @state() private hitTerms: SearchTerm[] = [];
+  /** The subscriptions, or null before they arrive. */
+  @state() private feeds: FeedView[] | null = null;
+  /** "Refresh all" is running. */
+  @state() private refreshing = false;
 
   @query('bs-article-list') private list?: BsArticleList;
   @query('bs-reader') private reader?: BsReader;
   @query('bs-shortcuts') private shortcuts?: BsShortcuts;
   @query('.search input') private searchBox?: HTMLInputElement;
-  @query('input[type="file"]') private fileInput?: HTMLInputElement;
+  @query('input.files-input') private fileInput?: HTMLInputElement;
+  @query('input.opml-input') private opmlInput?: HTMLInputElement;
+  @query('bs-url-dialog.add-feed') private addFeedDialog?: BsUrlDialog;
+  @query('bs-url-dialog.save-page') private savePageDialog?: BsUrlDialog;
+  @query('bs-confirm-dialog') private confirmDialog?: BsConfirmDialog;
 
   private openSeq = 0;
   /** The selection when the search began, given back when it ends (Escape). */
@@ -338,12 +358,173 @@ export class BsApp extends LitElement {
 
   private async loadSidebar(): Promise<void> {
     const saved = this.loadSavedSearches();
+    const feeds = this.loadFeeds();
     try {
       this.counts = await this.bridge.invoke('sidebar', {});
     } catch (err) {
       this.notify('error', `Could not count the library: ${messageOf(err)}`);
     }
-    await saved;
+    await Promise.all([saved, feeds]);
+  }
+
+  private async loadFeeds(): Promise<void> {
+    try {
+      this.feeds = await this.bridge.invoke('feeds', {});
+    } catch (err) {
+      this.notify('error', `Could not load the feeds: ${messageOf(err)}`);
+    }
+  }
+
+  // ---- feeds and saved pages ----------------------------------------------------------------
+
+  private onFeedAction(action: FeedAction): void {
+    switch (action) {
+      case 'add':
+        void this.addFeedDialog?.show();
+        break;
+      case 'save-page':
+        void this.savePageDialog?.show();
+        break;
+      case 'refresh':
+        void this.refreshAll();
+        break;
+      case 'import-opml':
+        this.opmlInput?.click();
+        break;
+      case 'export-opml':
+        void this.exportOpml();
+        break;
+    }
+  }
+
+  /** The Add feed dialog's work: subscribe (the library fetches at once), then show the feed. */
+  private subscribe = async (typed: string): Promise<void> => {
+    const { feed, alreadySubscribed, result } = await this.bridge.invoke('addFeed', { url: normaliseAddress(typed) });
+    await this.showList({ sourceId: feed.id });
+    const title = clip(feed.title);
+    if (alreadySubscribed) this.notify('info', `You already follow “${title}”.`);
+    else if (result?.status === 'failed') this.notify('error', `Subscribed to “${title}”, but its first refresh failed: ${result.error ?? 'unknown error'}`);
+    else {
+      const n = result?.new ?? 0;
+      this.notify('info', `Subscribed to “${title}”: ${n === 1 ? '1 article' : `${formatCount(n)} articles`}.`);
+    }
+  };
+
+  /** The Save page dialog's work: fetch and store the page with its pictures, then open it. */
+  private savePage = async (typed: string): Promise<void> => {
+    const saved = await this.bridge.invoke('savePage', { url: normaliseAddress(typed) });
+    await this.onLibraryChange({ openId: saved.id, result: null });
+    this.notify('info', summarizeSavedPage(saved));
+  };
+
+  private async refreshAll(): Promise<void> {
+    const count = this.feeds?.length ?? 0;
+    if (this.refreshing || count === 0) return;
+    this.refreshing = true;
+    this.notify('info', refreshingLine(count), { sticky: true });
+    let line: string | null = null;
+    try {
+      const { results } = await this.bridge.invoke('refreshFeeds', {});
+      line = summarizeRefresh(results);
+    } catch (err) {
+      this.notify('error', `Could not refresh the feeds: ${messageOf(err)}`);
+    } finally {
+      this.refreshing = false;
+    }
+    await this.loadSidebar();
+    await this.list?.reload();
+    if (line !== null) this.notify('info', line);
+  }
+
+  private async removeFeed(feed: FeedView): Promise<void> {
+    const title = clip(feed.title);
+    const ok = await this.confirmDialog?.confirm({
+      heading: `Remove “${title}”?`,
+      text: 'Its articles leave the library. Starred articles are kept.',
+      action: 'Remove feed',
+    });
+    if (!ok) return;
+    try {
+      const r = await this.bridge.invoke('removeFeed', { id: feed.id });
+      if (this.sourceId === feed.id) await this.showList({ sourceId: null });
+      else {
+        await this.loadSidebar();
+        await this.list?.reload();
+      }
+      if (this.article && !(await this.bridge.invoke('getArticle', { id: this.article.id }))) {
+        this.article = null;
+        this.selectedId = null;
+      }
+      const kept = r.keptStarred ? `; ${r.keptStarred === 1 ? '1 starred article' : `${formatCount(r.keptStarred)} starred articles`} kept` : '';
+      this.notify('info', `Removed “${title}” (${r.deleted === 1 ? '1 article' : `${formatCount(r.deleted)} articles`} deleted${kept}).`);
+    } catch (err) {
+      this.notify('error', `Could not remove “${title}”: ${messageOf(err)}`);
+    }
+  }
+
+  private async importOpmlFromPicker(): Promise<void> {
+    const file = this.opmlInput?.files?.[0];
+    if (this.opmlInput) this.opmlInput.value = '';
+    if (!file) return;
+    if (file.size > MAX_OPML_FILE_BYTES) {
+      this.notify('error', `Could not import ${file.name}: too large (the limit is ${MAX_OPML_FILE_BYTES / 1024 / 1024} MB).`);
+      return;
+    }
+    this.notify('info', `Importing ${file.name}…`, { sticky: true });
+    try {
+      const result = await this.bridge.invoke('importOpml', { content: await file.text() });
+      await this.loadSidebar();
+      this.notify(result.added === 0 && result.failed > 0 ? 'error' : 'info', summarizeOpml(result));
+    } catch (err) {
+      this.notify('error', `Could not import ${file.name}: ${messageOf(err)}`);
+    }
+  }
+
+  /**
+   * Export: the app's save dialog where there is one (Electron); otherwise (the web host) the file
+   * is offered as a download. A cancelled dialog is not an error and starts no download.
+   */
+  private async exportOpml(): Promise<void> {
+    try {
+      const { content } = await this.bridge.invoke('exportOpml', {});
+      const r = await this.bridge.invoke('saveFile', { name: OPML_EXPORT_NAME, content, mime: 'text/x-opml' });
+      if (r.saved) this.notify('info', 'Saved your feeds as OPML.');
+      else if (!r.cancelled) {
+        this.download(OPML_EXPORT_NAME, content, 'text/x-opml');
+        this.notify('info', `Downloading ${OPML_EXPORT_NAME}.`);
+      }
+    } catch (err) {
+      this.notify('error', `Could not export the feeds: ${messageOf(err)}`);
+    }
+  }
+
+  private download(name: string, content: string, mime: string): void {
+    const url = URL.createObjectURL(new Blob([content], { type: `${mime};charset=utf-8` }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  /** Shows the whole library or one source (a feed), out of any search, and reloads the counts. */
+  private async showList({ sourceId }: { sourceId: number | null }): Promise<void> {
+    const reloadsItself = !this.list || this.filter !== 'all' || this.sourceId !== sourceId || this.query !== '';
+    await this.loadSidebar();
+    this.forgetSearch();
+    this.filter = 'all';
+    this.sourceId = sourceId;
+    await this.updateComplete;
+    if (reloadsItself) {
+      await this.list?.updateComplete;
+      await this.list?.loaded;
+    } else {
+      await this.list?.reload();
+    }
+    this.list?.focus();
   }
 
   private async loadSavedSearches(): Promise<void> {
@@ -467,6 +648,9 @@ export class BsApp extends LitElement {
         c.unread += delta;
         if (row?.sourceId != null) {
           c.sources = c.sources.map((s) => (s.id === row.sourceId ? { ...s, unread: s.unread + delta } : s));
+          if (this.feeds?.some((f) => f.id === row.sourceId)) {
+            this.feeds = this.feeds.map((f) => (f.id === row.sourceId ? { ...f, unread: f.unread + delta } : f));
+          }
         }
       }
       if (patch.isStarred !== undefined && patch.isStarred !== before.isStarred) c.starred += patch.isStarred ? 1 : -1;
@@ -520,14 +704,15 @@ export class BsApp extends LitElement {
 
   // ---- notices ----------------------------------------------------------------------------
 
-  private notify(kind: 'error' | 'info', message: string): void {
+  /** Shows a line in the status area; info lines go after a while, unless `sticky` (progress). */
+  private notify(kind: 'error' | 'info', message: string, { sticky = false } = {}): void {
     clearTimeout(this.infoTimer);
     if (kind === 'error') {
       this.error = message;
       this.info = null;
     } else {
       this.info = message;
-      this.infoTimer = setTimeout(() => (this.info = null), INFO_NOTICE_MS);
+      if (!sticky) this.infoTimer = setTimeout(() => (this.info = null), INFO_NOTICE_MS);
     }
   }
 
@@ -632,13 +817,14 @@ export class BsApp extends LitElement {
         this.searchBox?.select();
       },
       '?': () => void this.shortcuts?.show(),
+      r: () => void this.refreshAll(),
       Escape: () => {
         if (this.query || this.searchText) this.leaveSearch();
         else if (this.error || this.info) this.error = this.info = null;
       },
     };
     if ((e.key === 'Enter' || e.key === ' ') && onControl) return;
-    if (welcome && e.key !== '?' && e.key !== 'Escape') return;
+    if (welcome && e.key !== '?' && e.key !== 'Escape' && e.key !== 'r') return;
     const action = actions[e.key];
     if (!action) return;
     e.preventDefault();
@@ -665,8 +851,9 @@ export class BsApp extends LitElement {
     const c = this.counts;
     if (this.sourceId !== null) {
       const source = c?.sources.find((s) => s.id === this.sourceId);
-      const name = source?.name ?? 'this source';
-      return { title: source?.name ?? 'Source', count: source?.total ?? null, empty: `No articles from ${name}` };
+      const feed = this.feeds?.find((f) => f.id === this.sourceId);
+      const name = source?.name ?? feed?.title ?? null;
+      return { title: name ?? 'Source', count: source?.total ?? feed?.total ?? null, empty: `No articles from ${name ?? 'this source'}` };
     }
     switch (this.filter) {
       case 'unread':
@@ -704,15 +891,48 @@ export class BsApp extends LitElement {
         @bs-read-change=${(e: BsEvent<'bs-read-change'>) => void this.setRead(e.detail.id, e.detail.read)}
         @bs-library-change=${(e: BsEvent<'bs-library-change'>) => void this.onLibraryChange(e.detail)}
         @bs-notice=${(e: BsEvent<'bs-notice'>) => this.notify(e.detail.kind, e.detail.message)}
+        @bs-feed-action=${(e: BsEvent<'bs-feed-action'>) => this.onFeedAction(e.detail.action)}
+        @bs-feed-remove=${(e: BsEvent<'bs-feed-remove'>) => void this.removeFeed(e.detail.feed)}
       >
-        <bs-sidebar .counts=${this.counts} .filter=${this.filter} .sourceId=${this.sourceId} .savedSearches=${this.savedSearches} .query=${this.query}>
+        <bs-sidebar
+          .counts=${this.counts}
+          .filter=${this.filter}
+          .sourceId=${this.sourceId}
+          .savedSearches=${this.savedSearches}
+          .query=${this.query}
+          .feeds=${this.feeds}
+          .refreshing=${this.refreshing}
+        >
           ${welcome
             ? nothing
             : html`<button slot="footer" class="btn import" @click=${() => this.fileInput?.click()}>${icons.importFile}Import files…</button>`}
+          <button slot="footer" class="btn import" @click=${() => this.onFeedAction('save-page')}>${icons.page}Save page…</button>
         </bs-sidebar>
         ${welcome ? this.renderWelcome(tools) : this.renderReading(tools)}
       </div>
-      <input type="file" multiple accept=${IMPORT_ACCEPT} aria-label="Article files" tabindex="-1" @change=${() => void this.importFromPicker()} />
+      <input class="files-input" type="file" multiple accept=${IMPORT_ACCEPT} aria-label="Article files" tabindex="-1" @change=${() => void this.importFromPicker()} />
+      <input class="opml-input" type="file" accept=${OPML_ACCEPT} aria-label="OPML file" tabindex="-1" @change=${() => void this.importOpmlFromPicker()} />
+      <bs-url-dialog
+        class="add-feed"
+        heading="Add feed"
+        label="Feed or site address"
+        action="Subscribe"
+        busyText="Subscribing…"
+        hint="Paste the address of a feed, or of a site that has one."
+        .submit=${this.subscribe}
+        @done=${() => this.list?.focus()}
+      ></bs-url-dialog>
+      <bs-url-dialog
+        class="save-page"
+        heading="Save a web page"
+        label="Page address"
+        action="Save"
+        busyText="Saving the page and its pictures…"
+        hint="The article is stored with its pictures, to read offline."
+        .submit=${this.savePage}
+        @done=${() => this.list?.focus()}
+      ></bs-url-dialog>
+      <bs-confirm-dialog></bs-confirm-dialog>
       <div class="notices">
         <div class="notice-region" role="status" aria-live="polite">${this.info ? html`<div class="notice info"><span class="text">${this.info}</span></div>` : nothing}</div>
         <div class="notice-region" role="alert">

@@ -12,6 +12,7 @@ export const SHORTCUTS: ReadonlyArray<[keys: string[], what: string]> = [
   [['s'], 'Star or unstar'],
   [['m'], 'Mark as read or unread'],
   [['/'], 'Search'],
+  [['r'], 'Refresh all feeds'],
   [['Esc'], 'Close, or leave the search'],
   [['?'], 'Show these shortcuts'],
 ];

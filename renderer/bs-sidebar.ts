@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ListFilter, SavedSearch, Sidebar } from '../preload/api.js';
-import { fire } from './events.js';
+import type { FeedView, ListFilter, SavedSearch, Sidebar } from '../preload/api.js';
+import { fire, type FeedAction } from './events.js';
+import { groupByFolder } from './feeds.js';
 import { formatCount } from './format.js';
 import { icons } from './icons.js';
 import { sharedStyles } from './shared-styles.js';
@@ -9,13 +10,19 @@ import { sharedStyles } from './shared-styles.js';
 /**
  * The library navigation (<nav aria-label="Library">): All, Unread and Starred with their counts,
  * the saved searches with how many articles each finds now, then every source with its unread
- * count. Entries are links (so their names never collide with the reader's Star / Mark as unread
- * buttons); the current one carries aria-current="page". Each saved search has a small
- * "Remove saved search NAME" button, shown on hover and focus.
+ * count, then the feeds (grouped under their folders) with their unread counts. Entries are links
+ * (so their names never collide with the reader's Star / Mark as unread buttons); the current one
+ * carries aria-current="page". Each saved search has a small "Remove saved search NAME" button and
+ * each feed a "Remove feed TITLE" button, shown on hover and focus. A feed whose last refresh
+ * failed shows a warning badge; the reason is the link's description, shown on hover and focus.
+ * The Feeds heading carries "Add feed" and "Refresh all"; under the feeds, "Import OPML…" and
+ * "Export OPML…".
  *
  * @fires bs-filter-select - a filter or source was chosen ({ filter, sourceId })
  * @fires bs-saved-search-select - a saved search was chosen: run it
  * @fires bs-saved-search-remove - a saved search's remove button was pressed
+ * @fires bs-feed-action - Add feed, Refresh all, Import OPML…, Export OPML… was pressed
+ * @fires bs-feed-remove - a feed's remove button was pressed
  * @slot footer - extra controls under the sources (the app puts its import button here)
  */
 @customElement('bs-sidebar')
@@ -159,6 +166,132 @@ export class BsSidebar extends LitElement {
         padding: 10px;
         border-top: 1px solid var(--bs-border, #e5e3de);
       }
+      .section-head {
+        display: flex;
+        align-items: center;
+        gap: 2px;
+        margin: 14px 0 0;
+      }
+      .section-head h2 {
+        flex: 1;
+        margin: 6px 8px 6px;
+      }
+      .section-head .btn {
+        width: 26px;
+        min-height: 26px;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .section-head .btn svg {
+        width: 15px;
+        height: 15px;
+      }
+      .spinning svg {
+        animation: spin 1s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .spinning svg {
+          animation: none;
+        }
+      }
+      h3 {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        margin: 10px 8px 2px;
+        font: 600 12px/1.3 var(--bs-font-ui, system-ui, sans-serif);
+        color: var(--bs-text-muted, #6a6864);
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .feed {
+        position: relative;
+      }
+      .feed a {
+        padding-inline-end: 34px;
+      }
+      .feed .count {
+        position: absolute;
+        right: 10px;
+        transition: opacity var(--bs-duration, 120ms);
+      }
+      .feed .badge {
+        display: inline-flex;
+        flex: none;
+      }
+      .feed .badge svg {
+        width: 14px;
+        height: 14px;
+        color: var(--bs-danger, #a3292c);
+      }
+      .feed .reason {
+        position: absolute;
+        z-index: 2;
+        top: calc(100% - 2px);
+        left: 8px;
+        right: 8px;
+        padding: 6px 8px;
+        border: 1px solid color-mix(in srgb, var(--bs-danger, #a3292c) 35%, transparent);
+        border-radius: var(--bs-radius-s, 4px);
+        background: var(--bs-danger-bg, #fbeceb);
+        color: var(--bs-danger, #a3292c);
+        box-shadow: var(--bs-shadow);
+        font: 12px/1.35 var(--bs-font-ui, system-ui, sans-serif);
+        overflow-wrap: anywhere;
+        opacity: 0;
+        pointer-events: none;
+        transition: opacity var(--bs-duration, 120ms);
+      }
+      .feed:hover .reason,
+      .feed:has(a:focus-visible) .reason {
+        opacity: 1;
+      }
+      .feed .remove {
+        position: absolute;
+        top: 50%;
+        right: 3px;
+        width: 26px;
+        min-height: 26px;
+        transform: translateY(-50%);
+        color: var(--bs-text-muted, #6a6864);
+        opacity: 0;
+      }
+      .feed .remove svg {
+        width: 12px;
+        height: 12px;
+      }
+      .feed:hover .remove,
+      .feed .remove:focus-visible {
+        opacity: 1;
+      }
+      .feed:hover .count,
+      .feed:has(.remove:focus-visible) .count {
+        opacity: 0;
+      }
+      .feed .remove:hover {
+        color: var(--bs-danger, #a3292c);
+      }
+      .feed-tools {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px;
+        margin: 6px 0 0;
+      }
+      .feed-tools .btn {
+        min-height: 26px;
+        padding: 2px 8px;
+        font-size: 12.5px;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .feed-tools .btn svg {
+        width: 14px;
+        height: 14px;
+      }
     `,
   ];
 
@@ -171,6 +304,10 @@ export class BsSidebar extends LitElement {
   @property({ attribute: false }) savedSearches: SavedSearch[] | null = null;
   /** The search the list shows ('' when none): its saved search, if any, is the current entry. */
   @property() query = '';
+  /** The subscriptions; null while they load. */
+  @property({ attribute: false }) feeds: FeedView[] | null = null;
+  /** A refresh of every feed is running. */
+  @property({ type: Boolean }) refreshing = false;
 
   override render() {
     const c = this.counts;
@@ -188,14 +325,81 @@ export class BsSidebar extends LitElement {
                 ${this.savedSearches.map((s) => this.savedItem(s))}
               </ul>`
           : nothing}
-        <h2 id="sources-heading">Sources</h2>
-        ${c && c.sources.length === 0 ? html`<p class="empty">No sources yet</p>` : nothing}
-        <ul aria-labelledby="sources-heading">
-          ${(c?.sources ?? []).map((s) => this.item('all', s.id, s.name, s.unread || undefined, icons.source, ''))}
-        </ul>
+        ${this.renderSources()} ${this.renderFeeds()}
       </nav>
       <div class="footer"><slot name="footer"></slot></div>
     `;
+  }
+
+  /** The sources that are not feeds (feeds have their own section). */
+  private renderSources() {
+    const c = this.counts;
+    const feedIds = new Set((this.feeds ?? []).map((f) => f.id));
+    const sources = (c?.sources ?? []).filter((s) => !feedIds.has(s.id));
+    // With feeds and nothing else, an empty "Sources" section would only be noise.
+    if (c && sources.length === 0 && this.feeds?.length) return nothing;
+    return html`<h2 id="sources-heading">Sources</h2>
+      ${c && sources.length === 0 ? html`<p class="empty">No sources yet</p>` : nothing}
+      <ul aria-labelledby="sources-heading">
+        ${sources.map((s) => this.item('all', s.id, s.name, s.unread || undefined, icons.source, ''))}
+      </ul>`;
+  }
+
+  private renderFeeds() {
+    const feeds = this.feeds;
+    const action = (a: FeedAction) => () => fire(this, 'bs-feed-action', { action: a });
+    return html`<div class="section-head">
+        <h2 id="feeds-heading">Feeds</h2>
+        <button class="btn icon" aria-label="Add feed" title="Add feed" @click=${action('add')}>${icons.plus}</button>
+        <button
+          class="btn icon ${this.refreshing ? 'spinning' : ''}"
+          aria-label="Refresh all"
+          title=${this.refreshing ? 'Refreshing…' : 'Refresh all feeds (r)'}
+          ?disabled=${this.refreshing || !feeds?.length}
+          @click=${action('refresh')}
+        >
+          ${icons.refresh}
+        </button>
+      </div>
+      ${feeds && feeds.length === 0 ? html`<p class="empty">No feeds yet</p>` : nothing}
+      ${groupByFolder(feeds ?? []).map(({ folder, feeds: list }, i) =>
+        folder === null
+          ? html`<ul aria-labelledby="feeds-heading">
+              ${list.map((f) => this.feedItem(f))}
+            </ul>`
+          : html`<h3 id="folder-${i}" dir="auto">${folder}</h3>
+              <ul aria-labelledby="folder-${i}">
+                ${list.map((f) => this.feedItem(f))}
+              </ul>`,
+      )}
+      <div class="feed-tools">
+        <button class="btn" @click=${action('import-opml')}>${icons.importFile}Import OPML…</button>
+        <button class="btn" ?disabled=${!feeds?.length} @click=${action('export-opml')}>${icons.exportFile}Export OPML…</button>
+      </div>`;
+  }
+
+  private feedItem(feed: FeedView) {
+    const current = !this.query && this.sourceId === feed.id;
+    const errorId = `feed-error-${feed.id}`;
+    return html`<li class="feed">
+      <a
+        href="#feed-${feed.id}"
+        aria-current=${current ? 'page' : 'false'}
+        aria-describedby=${feed.lastError ? errorId : nothing}
+        @click=${(e: MouseEvent) => {
+          e.preventDefault();
+          fire(this, 'bs-filter-select', { filter: 'all', sourceId: feed.id });
+        }}
+      >
+        ${icons.feed}<span class="name" dir="auto">${feed.title}</span>${feed.lastError
+          ? html`<span class="badge" aria-hidden="true">${icons.warning}</span>`
+          : nothing}${feed.unread > 0 ? html`<span class="count">${formatCount(feed.unread)}</span>` : nothing}
+      </a>
+      ${feed.lastError ? html`<span class="reason" id=${errorId} role="tooltip">Refresh failed: ${feed.lastError}</span>` : nothing}
+      <button class="btn icon remove" aria-label="Remove feed ${feed.title}" title="Remove feed" @click=${() => fire(this, 'bs-feed-remove', { feed })}>
+        ${icons.close}
+      </button>
+    </li>`;
   }
 
   private savedItem(search: SavedSearch) {

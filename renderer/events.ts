@@ -1,4 +1,4 @@
-import type { ImportResult, ListFilter, SavedSearch, SearchResults, Settings } from '../preload/api.js';
+import type { FeedView, ImportResult, ListFilter, SavedSearch, SearchResults, Settings } from '../preload/api.js';
 
 /**
  * Every custom event the elements fire, with its detail. Events bubble and cross shadow roots
@@ -27,7 +27,13 @@ export interface BsEventDetails {
   'bs-saved-search-remove': { search: SavedSearch };
   /** An article from the reader's "Related articles" was chosen: open it. */
   'bs-related-open': { id: number };
+  /** A feed or page action of the sidebar was chosen. */
+  'bs-feed-action': { action: FeedAction };
+  /** A feed's "Remove feed" button was pressed: confirm, then unsubscribe. */
+  'bs-feed-remove': { feed: FeedView };
 }
+
+export type FeedAction = 'add' | 'refresh' | 'import-opml' | 'export-opml' | 'save-page';
 
 export type BsEventName = keyof BsEventDetails;
 export type BsEvent<K extends BsEventName> = CustomEvent<BsEventDetails[K]>;
@@ -45,6 +51,8 @@ declare global {
     'bs-saved-search-select': BsEvent<'bs-saved-search-select'>;
     'bs-saved-search-remove': BsEvent<'bs-saved-search-remove'>;
     'bs-related-open': BsEvent<'bs-related-open'>;
+    'bs-feed-action': BsEvent<'bs-feed-action'>;
+    'bs-feed-remove': BsEvent<'bs-feed-remove'>;
   }
 }
 

@@ -18,5 +18,11 @@ export const icons = {
   keyboard: icon(svg`<rect x="1.5" y="4" width="13" height="8" rx="1.5"/><path d="M4 6.5h.01M6.5 6.5h.01M9 6.5h.01M11.5 6.5h.01M5 9.5h6"/>`),
   bookmark: icon(svg`<path d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
   bookmarkFilled: icon(svg`<path fill="currentColor" d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
+  plus: icon(svg`<path d="M8 3v10M3 8h10"/>`),
+  refresh: icon(svg`<path d="M13 8a5 5 0 1 1-1.46-3.54"/><path d="M13 2.5v3h-3"/>`),
+  feed: icon(svg`<path d="M3.5 3.5a9 9 0 0 1 9 9M3.5 7a5.5 5.5 0 0 1 5.5 5.5"/><circle cx="4.25" cy="11.75" r="1.1" fill="currentColor" stroke="none"/>`),
+  warning: icon(svg`<path d="M8 2.2l6 10.8H2z"/><path d="M8 6.5v3"/><circle cx="8" cy="11.3" r="0.45" fill="currentColor"/>`),
+  page: icon(svg`<path d="M4 2.5h5.5l2.5 2.5v8.5H4z"/><path d="M9.5 2.5V5H12M6 8h4M6 10.5h4"/>`),
+  exportFile: icon(svg`<path d="M8 9.5v-7M5 5.5l3-3 3 3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
   importFile: icon(svg`<path d="M8 2.5v7M5 6.5l3 3 3-3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
 };

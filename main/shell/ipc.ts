@@ -1,6 +1,8 @@
-import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { z } from 'zod';
 import { openExternalSchema } from '../api/schemas.js';
-import { CHANNELS, LIBRARY_CHANNELS, ipcName, type Channel } from '../../preload/api.js';
+import { CHANNELS, LIBRARY_CHANNELS, ipcName, type Channel, type SaveFileRequest, type SaveFileResult } from '../../preload/api.js';
+import { saveFile, saveFileSchema } from './files.js';
 import type { PageTrust } from './origins.js';
 
 /**
@@ -8,7 +10,7 @@ import type { PageTrust } from './origins.js';
  * Every call first proves it comes from our own page's main frame (as VS Code's ValidatedIpcMain
  * does): a sub-frame, a page that navigated elsewhere, or a foreign origin is refused before its
  * payload is even looked at. Library calls go to the worker, which validates the payload against
- * the contract; openExternal is validated here.
+ * the contract; openExternal and saveFile are validated here.
  */
 
 export interface IpcTargets {
@@ -16,6 +18,8 @@ export interface IpcTargets {
   library: { call(channel: string, payload: unknown): Promise<unknown> };
   /** The checked openExternal. */
   openExternal(url: string): Promise<boolean>;
+  /** The save dialog and the atomic write (main/shell/files.ts unless a test gives another). */
+  saveFile?(req: SaveFileRequest, sender: WebContents | null): Promise<SaveFileResult>;
   trust: PageTrust;
 }
 
@@ -48,16 +52,25 @@ function messageOf(err: unknown): string {
   return err instanceof Error && err.message ? err.message : 'The call failed.';
 }
 
-async function answer(channel: Channel, payload: unknown, targets: IpcTargets): Promise<unknown> {
+function validate<T>(channel: Channel, schema: z.ZodType<T>, payload: unknown): T {
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
+    throw new Error(`invalid request for ${channel}${where}: ${issue?.message ?? 'malformed'}`);
+  }
+  return parsed.data;
+}
+
+async function answer(channel: Channel, payload: unknown, targets: IpcTargets, event: IpcMainInvokeEvent): Promise<unknown> {
   if (libraryChannels.has(channel)) return targets.library.call(channel, payload);
   if (channel === 'openExternal') {
-    const parsed = openExternalSchema.safeParse(payload ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` (${issue.path.join('.')})` : '';
-      throw new Error(`invalid request for openExternal${where}: ${issue?.message ?? 'malformed'}`);
-    }
-    return { opened: await targets.openExternal(parsed.data.url) };
+    const { url } = validate(channel, openExternalSchema, payload);
+    return { opened: await targets.openExternal(url) };
+  }
+  if (channel === 'saveFile') {
+    const req = validate(channel, saveFileSchema, payload);
+    return (targets.saveFile ?? saveFile)(req, event.sender ?? null);
   }
   throw new Error(`unknown call "${channel}"`);
 }
@@ -72,7 +85,7 @@ export function registerIpc(ipcMain: IpcMain, targets: IpcTargets): () => void {
         throw new Error(`Broadsheet refused the call: ${refusal}.`);
       }
       try {
-        return await answer(channel, payload, targets);
+        return await answer(channel, payload, targets, event);
       } catch (err) {
         // A plain Error with the sentence only: it crosses IPC as "Error: <message>".
         throw new Error(messageOf(err));

@@ -104,6 +104,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return json(res, 400, { ok: false, error: (err as Error).message.startsWith('request') ? (err as Error).message : 'the request is not valid JSON' });
     }
     if (channel === 'openExternal') return json(res, 200, { ok: true, result: { opened: false } });
+    // No save dialog in a browser: the page offers the file as a download instead.
+    if (channel === 'saveFile') return json(res, 200, { ok: true, result: { saved: false } });
     if (!(LIBRARY_CHANNELS as readonly string[]).includes(channel)) {
       return json(res, 404, { ok: false, error: `unknown call "${channel.slice(0, 64)}"` });
     }
