@@ -29,7 +29,7 @@ const sentence = () => {
 const images: Buffer[] = [];
 for (let i = 0; i < pictures; i++) {
   images.push(
-    await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 } } })
+    await sharp({ create: { width: 640, height: 400, channels: 3, background: { r: i % 256, g: 40 + 80 * Math.floor(i / 256), b: (i * 53) % 256 } } })
       .jpeg({ quality: 70 })
       .toBuffer(),
   );
