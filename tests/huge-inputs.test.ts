@@ -1,0 +1,375 @@
+/**
+ * Huge inputs through the whole path, as a person would meet them: the real `broadsheet` command
+ * line as a child process (its peak memory measured by /usr/bin/time -v, or by polling VmHWM in
+ * /proc when that is missing) against files on disk and a real HTTP server on 127.0.0.1. Each
+ * input is refused or read within a stated time and memory bound, with an error that names it,
+ * and nothing already in the library is lost.
+ *
+ * Bounds (stated in the test names): peak resident memory of the command below 300 MB unless a
+ * test says otherwise; the limits themselves are the app's: 16 MB for an imported file
+ * (main/ingest/file.ts), 10 MB for a feed and 8 MB for a saved page, counted on the decompressed
+ * bytes (main/feeds/refresh.ts, main/ingest/save-page.ts, main/net/fetch.ts), 500 items read from
+ * one feed document (main/feeds/parse.ts).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import path from 'node:path';
+import { once } from 'node:events';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, makeTempDir, removeDir } from './e2e-helpers.js';
+
+const MB = 1024 * 1024;
+const RSS_BOUND_MB = 300;
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+interface Measured {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** Peak resident set size of the command, in MB. */
+  peakMB: number;
+}
+
+/** Runs `broadsheet --db DB ARGS…` and measures its wall time and peak memory. */
+function measured(db: string, ...args: string[]): Promise<Measured> {
+  const argv = [BIN, '--db', db, ...args];
+  const started = performance.now();
+  const child = TIME
+    ? spawn(TIME, ['-v', process.execPath, ...argv], { env: { ...process.env, NO_COLOR: '1' } })
+    : spawn(process.execPath, argv, { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let polledKB = 0;
+  const poll = TIME
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) polledKB = Math.max(polledKB, Number(m[1]));
+        } catch {
+          /* gone */
+        }
+      }, 20);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      const ms = performance.now() - started;
+      let peakKB = polledKB;
+      const exit: number | null = code;
+      if (TIME) {
+        peakKB = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
+        // time(1) exits with the command's status; a command killed by a signal is reported in its text.
+        const sig = /Command terminated by signal (\d+)/.exec(stderr);
+        if (sig) return resolve({ code: null, signal: `SIG${sig[1]}` as NodeJS.Signals, stdout, stderr, ms, peakMB: peakKB / 1024 });
+        stderr = stderr.replace(/\n?(?:Command exited with non-zero status \d+\n)?\tCommand being timed:[\s\S]*$/, '');
+      }
+      resolve({ code: exit, signal, stdout, stderr, ms, peakMB: peakKB / 1024 });
+    });
+  });
+}
+
+/** Writes a file of `bytes` bytes of real HTML, a chunk at a time (never the whole in memory). */
+async function writeHtml(file: string, bytes: number): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const head = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>A page of one hundred megabytes</title></head><body><article><h1>A page of one hundred megabytes</h1>\n';
+  const tail = '</article></body></html>\n';
+  const para = '<p>The harbour board met again on Tuesday to discuss the ferry timetable, the quay repairs and the cost of both.</p>\n';
+  const block = para.repeat(Math.floor(MB / para.length));
+  out.write(head);
+  let written = head.length;
+  while (written + block.length + tail.length <= bytes) {
+    if (!out.write(block)) await once(out, 'drain');
+    written += block.length;
+  }
+  out.write(para.repeat(Math.max(0, Math.floor((bytes - written - tail.length) / para.length))));
+  out.end(tail);
+  await once(out, 'finish');
+}
+
+function deepHtml(levels: number): string {
+  return '<div>'.repeat(levels) + '<p>The innermost paragraph of a document nested ten thousand levels deep.</p>' + '</div>'.repeat(levels);
+}
+
+const TXT = `Harbour Board Approves the Ferry Timetable
+(Harbour Times) - The harbour board approved the winter ferry timetable on Tuesday after a short debate about the early crossing.
+The first ferry will leave at 06:10 instead of 06:40, which commuters had asked for in a petition last spring.
+Board members said the change would cost little because the crew already starts at six.
+`;
+const MD = `# Quay Repairs Finish Early
+
+The repairs to the old quay finished two weeks early, the harbour office said on Monday.
+
+Work on the new railings will start in March, when the weather allows.
+`;
+
+// ---- a local web ------------------------------------------------------------------------------
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+const routes = new Map<string, Handler>();
+let server: http.Server;
+let origin: string;
+let dir: string;
+/** 1 GiB of spaces after a feed / page prologue, gzip-compressed (about 1 MB), made once. */
+let bomb: { feed: Buffer; page: Buffer };
+
+async function gzipBomb(prologue: string, decompressedBytes: number): Promise<Buffer> {
+  const gz = zlib.createGzip({ level: 9 });
+  const parts: Buffer[] = [];
+  gz.on('data', (b: Buffer) => parts.push(b));
+  const done = once(gz, 'end');
+  gz.write(prologue);
+  const chunk = Buffer.alloc(4 * MB, 0x20);
+  for (let n = prologue.length; n < decompressedBytes; n += chunk.length) {
+    if (!gz.write(chunk)) await once(gz, 'drain');
+  }
+  gz.end();
+  await done;
+  return Buffer.concat(parts);
+}
+
+beforeAll(async () => {
+  dir = makeTempDir('broadsheet-huge-');
+  server = http.createServer((req, res) => {
+    const handler = routes.get(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!handler) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
+    Promise.resolve(handler(req, res)).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const GiB = 1024 * MB;
+  bomb = {
+    feed: await gzipBomb(`<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title><link>${origin}/</link><description>`, GiB),
+    page: await gzipBomb('<!DOCTYPE html><html><head><title>Bomb</title></head><body><p>', GiB),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  removeDir(dir);
+});
+
+/** A small, ordinary feed whose articles must survive whatever the huge ones do. */
+function smallFeed(): string {
+  const items = Array.from({ length: 3 }, (_, i) => `<item><title>Quiet item ${i + 1}</title><guid isPermaLink="false">quiet-${i}</guid><description>${'A calm report about the allotments and the rain. '.repeat(20)}</description></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet feed</title><link>${origin}/</link><description>quiet</description>${items.join('')}</channel></rss>`;
+}
+
+function serve(pathname: string, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  routes.set(pathname, (_req, res) => {
+    res.writeHead(200, { 'content-type': type, ...headers });
+    res.end(body);
+  });
+}
+
+/** `broadsheet list --json` rows, as the library holds them. */
+async function listed(db: string): Promise<Array<{ id: number; title: string }>> {
+  const r = await measured(db, 'list', '--json', '--limit', '100000');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Array<{ id: number; title: string }>;
+}
+
+/** A library with the quiet feed and two imported articles; returns it and what it holds. */
+async function seeded(name: string): Promise<{ db: string; before: Array<{ id: number; title: string }> }> {
+  const db = path.join(dir, `${name}.sqlite`);
+  serve('/quiet.rss', 'application/rss+xml', smallFeed());
+  const sub = await measured(db, 'feeds', 'add', `${origin}/quiet.rss`);
+  expect(sub.code, sub.stderr).toBe(0);
+  const files = path.join(dir, `${name}-seed`);
+  fs.mkdirSync(files);
+  fs.writeFileSync(path.join(files, 'ferry.txt'), TXT);
+  fs.writeFileSync(path.join(files, 'quay.md'), MD);
+  const imp = await measured(db, 'import', files);
+  expect(imp.code, imp.stderr).toBe(0);
+  const before = await listed(db);
+  expect(before).toHaveLength(5);
+  return { db, before };
+}
+
+describe('huge files on disk (broadsheet import)', () => {
+  it(`refuses a 100 MB .html by its size without reading it (one line naming it, under 5 s, under ${RSS_BOUND_MB} MB), and imports the rest of the batch`, async () => {
+    const batch = path.join(dir, 'batch-100mb');
+    fs.mkdirSync(batch);
+    await writeHtml(path.join(batch, 'b-huge.html'), 100 * MB);
+    expect(fs.statSync(path.join(batch, 'b-huge.html')).size).toBeGreaterThan(99 * MB);
+    fs.writeFileSync(path.join(batch, 'a-ferry.txt'), TXT);
+    fs.writeFileSync(path.join(batch, 'c-quay.md'), MD);
+    const db = path.join(dir, 'batch-100mb.sqlite');
+
+    const r = await measured(db, 'import', batch);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1); // one file failed
+    const failed = r.stdout.split('\n').filter((l) => l.startsWith('failed'));
+    expect(failed).toEqual([`failed     ${path.join(batch, 'b-huge.html')}: too large (100.0 MB; the limit is 16.0 MB)`]);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('2 imported, 0 duplicates, 1 failed');
+    expect((await listed(db)).map((a) => a.title).sort()).toEqual(['Harbour Board Approves the Ferry Timetable', 'Quay Repairs Finish Early']);
+    expect(r.ms).toBeLessThan(5_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+    console.info(`100 MB .html refused in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+  }, 30_000);
+
+  // Measured on a 2-core machine: imported in 35–55 s with a peak of 3.0–3.2 GB (jsdom + Readability
+  // + DOMPurify over 200,000 nodes). The bounds below are what the app does today, not what it should:
+  // see the README's Security section. Tighten them when the importer caps elements or memory.
+  it('reads a 15 MB .html of 100,000 paragraphs, just under the 16 MB limit, or refuses it with a reason: under 120 s and under 4 GB (today: ~40 s, ~3.2 GB)', async () => {
+    const file = path.join(dir, 'paragraphs.html');
+    const para = (i: number) => `<p>Paragraph ${i} of a long report on the harbour, the council budget, the ferry timetable, the new railings on the quay and the weather up north.</p>\n`;
+    const parts = ['<!DOCTYPE html><html><head><meta charset="utf-8"><title>One hundred thousand paragraphs</title></head><body><article><h1>One hundred thousand paragraphs</h1>\n'];
+    for (let i = 0; i < 100_000; i++) parts.push(para(i));
+    parts.push('</article></body></html>\n');
+    fs.writeFileSync(file, parts.join(''));
+    const size = fs.statSync(file).size;
+    expect(size).toBeGreaterThan(14 * MB);
+    expect(size).toBeLessThan(16 * MB);
+    const db = path.join(dir, 'paragraphs.sqlite');
+
+    const r = await measured(db, 'import', file);
+    expect(r.signal).toBeNull();
+    const line = r.stdout.split('\n').find((l) => l.includes('paragraphs.html')) ?? '';
+    if (r.code === 0) {
+      expect(line).toMatch(/^imported +#1 +One hundred thousand paragraphs/);
+      const shown = await measured(db, 'show', '1', '--json');
+      const a = JSON.parse(shown.stdout) as { text: string; lead: string | null };
+      const text = `${a.lead ?? ''}\n${a.text}`; // the first paragraph becomes the lead
+      expect(text).toContain('Paragraph 0 of a long report');
+      expect(text).toContain('Paragraph 99999 of a long report');
+    } else {
+      expect(r.code).toBe(1);
+      expect(line).toMatch(/^failed +\S+paragraphs\.html: \S/);
+    }
+    console.info(`15 MB .html (100,000 paragraphs): exit ${r.code} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB; ${line}`);
+    expect(r.ms).toBeLessThan(120_000);
+    expect(r.peakMB).toBeLessThan(4096);
+  }, 180_000);
+
+  // Measured: refused after ~15 s with "could not be read (Maximum call stack size exceeded)" — jsdom's
+  // tree building is quadratic in depth (1,000 levels 0.2 s, 4,000 levels 1.4 s, 10,000 levels ~10 s).
+  it(`ends a document nested 10,000 <div>s deep with a clear outcome, no crash, under 60 s and ${RSS_BOUND_MB} MB; the batch goes on`, async () => {
+    const batch = path.join(dir, 'deep');
+    fs.mkdirSync(batch);
+    fs.writeFileSync(
+      path.join(batch, 'a-deep.html'),
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Nested ten thousand deep</title></head><body><article><h1>Nested ten thousand deep</h1><p>${'An opening paragraph before the nesting starts. '.repeat(6)}</p>${deepHtml(10_000)}</article></body></html>`,
+    );
+    fs.writeFileSync(path.join(batch, 'b-ferry.txt'), TXT);
+    const db = path.join(dir, 'deep.sqlite');
+    const r = await measured(db, 'import', batch);
+    expect(r.signal).toBeNull();
+    const line = r.stdout.split('\n').find((l) => l.includes('a-deep.html')) ?? '';
+    // Either outcome is acceptable; what is not: a crash, a hang, or a line without a reason.
+    expect(line).toMatch(/^(?:imported +#\d+ +Nested ten thousand deep|failed +\S+a-deep\.html: \S.*)$/);
+    expect(r.stdout).toMatch(/imported +#\d+ +Harbour Board Approves the Ferry Timetable/);
+    console.info(`10,000-deep .html: ${line.trim()} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    expect(r.ms).toBeLessThan(60_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 90_000);
+});
+
+describe('huge feeds and pages from the network (broadsheet feeds add, broadsheet save)', () => {
+  it(`ends a feed item nested 10,000 <div>s deep without failing the feed or crashing: under 60 s and ${RSS_BOUND_MB} MB`, async () => {
+    const { db, before } = await seeded('deep-feed');
+    serve(
+      '/deep.rss',
+      'application/rss+xml',
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Deep feed</title><link>${origin}/</link><description>deep</description>
+<item><title>Deep item</title><guid isPermaLink="false">deep-1</guid><description><![CDATA[${deepHtml(10_000)}]]></description></item>
+<item><title>Shallow item</title><guid isPermaLink="false">shallow-1</guid><description>${'A shallow item that reads normally. '.repeat(20)}</description></item>
+</channel></rss>`,
+    );
+    const r = await measured(db, 'feeds', 'add', `${origin}/deep.rss`);
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^#\d+ Deep feed: [12] new /);
+    const after = await listed(db);
+    expect(after.map((a) => a.title)).toContain('Shallow item');
+    expect(after.filter((a) => before.some((b) => b.id === a.id))).toEqual(before);
+    console.info(`10,000-deep feed item: ${r.stdout.trim()} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    expect(r.ms).toBeLessThan(60_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 120_000);
+
+  it(`refuses a feed of 100,000 items (15 MB, streamed without a length) at the 10 MB limit: under 10 s and ${RSS_BOUND_MB} MB; other feeds untouched`, async () => {
+    const { db, before } = await seeded('many-items');
+    routes.set('/many.rss', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }); // chunked: no Content-Length to refuse early
+      if (!res.write(`<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title><link>${origin}/</link><description>many</description>\n`)) await once(res, 'drain');
+      for (let i = 0; i < 100_000; i += 1000) {
+        let block = '';
+        for (let k = i; k < i + 1000; k++) block += `<item><title>Item ${k}</title><guid isPermaLink="false">many-${k}</guid><description>Item number ${k} of one hundred thousand, with a sentence of text.</description></item>\n`;
+        if (res.destroyed) return;
+        if (!res.write(block)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+      res.end('</channel></rss>\n');
+    });
+    const r = await measured(db, 'feeds', 'add', `${origin}/many.rss`);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^broadsheet: .*many\.rss.*too large.*10(?:\.0)? MB/);
+    expect(await listed(db)).toEqual(before);
+    console.info(`100,000-item feed (streamed): ${r.stderr.trim()} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 60_000);
+
+  it(`reads only the first 500 of a 100,000-item feed that fits the size limit (4 MB): under 30 s and ${RSS_BOUND_MB} MB; other feeds untouched`, async () => {
+    const { db, before } = await seeded('max-items');
+    const items: string[] = [];
+    for (let k = 0; k < 100_000; k++) items.push(`<item><title>Brief ${k}</title><guid>b${k}</guid></item>`);
+    const body = `<?xml version="1.0"?><rss version="2.0"><channel><title>Briefs</title><link>${origin}/</link><description>briefs</description>\n${items.join('\n')}\n</channel></rss>`;
+    expect(body.length).toBeLessThan(10 * MB);
+    serve('/briefs.rss', 'application/rss+xml', body);
+    const r = await measured(db, 'feeds', 'add', `${origin}/briefs.rss`);
+    expect(r.signal).toBeNull();
+    console.info(`100,000-item feed under the size limit: exit ${r.code}, ${(r.stdout + r.stderr).trim().split('\n')[0]} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    if (r.code === 0) {
+      const m = /: (\d+) new /.exec(r.stdout);
+      expect(Number(m?.[1])).toBeLessThanOrEqual(500);
+    } else {
+      expect(r.stderr.trim()).toMatch(/^broadsheet: \S/);
+    }
+    const after = await listed(db);
+    expect(after.length - before.length).toBeLessThanOrEqual(500);
+    expect(after.filter((a) => before.some((b) => b.id === a.id))).toEqual(before);
+    expect(r.ms).toBeLessThan(30_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 60_000);
+
+  it(`refuses a 1 GiB gzip bomb served as a feed at the 10 MB limit: under 10 s and ${RSS_BOUND_MB} MB; other feeds untouched`, async () => {
+    const { db, before } = await seeded('bomb-feed');
+    expect(bomb.feed.length).toBeLessThan(2 * MB); // ~1,000 : 1
+    serve('/bomb.rss', 'application/rss+xml', bomb.feed, { 'content-encoding': 'gzip', 'content-length': String(bomb.feed.length) });
+    const r = await measured(db, 'feeds', 'add', `${origin}/bomb.rss`);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^broadsheet: .*bomb\.rss.*too large.*10(?:\.0)? MB/);
+    expect(await listed(db)).toEqual(before);
+    console.info(`1 GiB gzip bomb as a feed: ${r.stderr.trim()} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 60_000);
+
+  it(`refuses a 1 GiB gzip bomb served as a page (broadsheet save) at the 8 MB limit: under 10 s and ${RSS_BOUND_MB} MB; the library untouched`, async () => {
+    const { db, before } = await seeded('bomb-page');
+    serve('/bomb.html', 'text/html; charset=utf-8', bomb.page, { 'content-encoding': 'gzip', 'content-length': String(bomb.page.length) });
+    const r = await measured(db, 'save', `${origin}/bomb.html`);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^broadsheet: .*bomb\.html.*too large.*8(?:\.0)? MB/);
+    expect(await listed(db)).toEqual(before);
+    console.info(`1 GiB gzip bomb as a page: ${r.stderr.trim()} in ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.peakMB)} MB`);
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+  }, 60_000);
+});
