@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
+import { assertNotTooDeep } from './dom.js';
 import { escapeHtml, sanitizeHtml } from './sanitize.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
 
@@ -24,6 +25,11 @@ export interface HtmlPageOptions {
 }
 
 export function parseHtmlPage(html: string, opts: HtmlPageOptions = {}): ParsedArticle {
+  try {
+    assertNotTooDeep(html);
+  } catch (err) {
+    throw new IngestError((err as Error).message);
+  }
   const dom = openDocument(html, opts.url);
   try {
     return extract(dom.window.document, opts.url);
