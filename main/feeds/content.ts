@@ -1,4 +1,4 @@
-import { parseHtmlDocument, parseHtmlFragment } from '../ingest/dom.js';
+import { htmlToPlainText, parseHtmlDocument, parseHtmlFragment } from '../ingest/dom.js';
 import { escapeHtml, sanitizeHtml } from '../ingest/sanitize.js';
 import type { ParsedFigure } from '../ingest/types.js';
 
@@ -268,43 +268,8 @@ function rename(el: Element, tag: string): void {
   el.replaceWith(replacement);
 }
 
-const TEXT_BLOCKS = new Set([
-  'p', 'div', 'section', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'dl', 'dt', 'dd',
-  'blockquote', 'pre', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'hr',
-]);
-
-/** The body as text: a paragraph per block, blank lines between; figures and captions left out. */
-export function plainText(html: string): string {
-  const doc = parseFragment(html);
-  const blocks: string[] = [];
-  let line = '';
-  const flush = (): void => {
-    const text = line.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
-    if (text) blocks.push(text);
-    line = '';
-  };
-  const walk = (node: Node, inPre: boolean): void => {
-    if (node.nodeType === node.TEXT_NODE) {
-      line += inPre ? node.nodeValue ?? '' : (node.nodeValue ?? '').replace(/\s+/g, ' ');
-      return;
-    }
-    if (node.nodeType !== node.ELEMENT_NODE) return;
-    const tag = (node as Element).localName;
-    if (tag === 'figure' || tag === 'figcaption') return;
-    if (tag === 'br') {
-      line += '\n';
-      return;
-    }
-    if (tag === 'td' || tag === 'th') line += ' ';
-    const block = TEXT_BLOCKS.has(tag);
-    if (block) flush();
-    for (let child = node.firstChild; child; child = child.nextSibling) walk(child, inPre || tag === 'pre');
-    if (block) flush();
-  };
-  for (let child = doc.body.firstChild; child; child = child.nextSibling) walk(child, false);
-  flush();
-  return blocks.join('\n\n');
-}
+/** The body as text (see {@link htmlToPlainText}). */
+export const plainText = htmlToPlainText;
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -61,3 +61,44 @@ export function assertNotTooDeep(html: string): void {
     for (const child of node.childNodes ?? []) stack.push([child, depth + 1]);
   }
 }
+
+const TEXT_BLOCKS = new Set([
+  'p', 'div', 'section', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'dl', 'dt', 'dd',
+  'blockquote', 'pre', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'hr',
+]);
+
+/**
+ * The body as text, for search and reading time: a paragraph per block, blank lines between,
+ * <br> a line break; figures and so captions left out (they are indexed on their own).
+ */
+export function htmlToPlainText(html: string): string {
+  const doc = parseHtmlFragment(html);
+  const blocks: string[] = [];
+  let line = '';
+  const flush = (): void => {
+    const text = line.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
+    if (text) blocks.push(text);
+    line = '';
+  };
+  const walk = (node: Node, inPre: boolean): void => {
+    if (node.nodeType === node.TEXT_NODE) {
+      line += inPre ? node.nodeValue ?? '' : (node.nodeValue ?? '').replace(/\s+/g, ' ');
+      return;
+    }
+    if (node.nodeType !== node.ELEMENT_NODE) return;
+    const tag = (node as Element).localName;
+    if (tag === 'figure' || tag === 'figcaption') return;
+    if (tag === 'br') {
+      line += '\n';
+      return;
+    }
+    if (tag === 'td' || tag === 'th') line += ' ';
+    const block = TEXT_BLOCKS.has(tag);
+    if (block) flush();
+    for (let child = node.firstChild; child; child = child.nextSibling) walk(child, inPre || tag === 'pre');
+    if (block) flush();
+  };
+  for (let child = doc.body.firstChild; child; child = child.nextSibling) walk(child, false);
+  flush();
+  return blocks.join('\n\n');
+}

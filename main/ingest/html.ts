@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
-import { assertNotTooDeep } from './dom.js';
+import { assertNotTooDeep, htmlToPlainText } from './dom.js';
 import { escapeHtml, sanitizeHtml } from './sanitize.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
 
@@ -67,7 +67,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
   const lead = takeLead(body, meta.description ?? clean(result.excerpt));
 
   const safeHtml = tidyWhitespace(sanitizeHtml(serializeFlat(body)));
-  const text = plainTextOfHtml(doc, safeHtml);
+  const text = htmlToPlainText(safeHtml);
   if (!text && figures.length === 0) throw new IngestError('no article found in the page');
 
   return {
@@ -866,49 +866,6 @@ function serializeFlat(body: Element): string {
  */
 function tidyWhitespace(html: string): string {
   return (html.includes('<pre') ? html : html.replace(/>\s*\n\s*</g, '>\n<')).trim();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plain text
-
-const TEXT_BLOCKS = new Set([
-  'p', 'div', 'section', 'article', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'dl', 'dt', 'dd',
-  'blockquote', 'pre', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'caption', 'hr',
-]);
-
-/**
- * The body as text: one paragraph per block, separated by blank lines; <br> is a line break;
- * figures (and so captions) left out.
- */
-function plainTextOfHtml(doc: Document, html: string): string {
-  // DOMParser, not template.innerHTML: jsdom moves a fragment's top-level nodes one at a time,
-  // which is quadratic for a long article.
-  const parsed = new doc.defaultView!.DOMParser().parseFromString(html, 'text/html');
-  const blocks: string[] = [];
-  let line = '';
-  const flush = (): void => {
-    const text = line.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
-    if (text) blocks.push(text);
-    line = '';
-  };
-  const walk = (node: Node, inPre: boolean): void => {
-    if (node.nodeType === node.TEXT_NODE) {
-      line += inPre ? node.nodeValue ?? '' : (node.nodeValue ?? '').replace(/[\s]+/g, ' ');
-      return;
-    }
-    if (node.nodeType !== node.ELEMENT_NODE) return;
-    const tag = (node as Element).localName;
-    if (tag === 'figure' || tag === 'figcaption') return;
-    if (tag === 'br') { line += '\n'; return; }
-    if (tag === 'td' || tag === 'th') line += ' ';
-    const block = TEXT_BLOCKS.has(tag);
-    if (block) flush();
-    for (let child = node.firstChild; child; child = child.nextSibling) walk(child, inPre || tag === 'pre');
-    if (block) flush();
-  };
-  for (let child = parsed.body.firstChild; child; child = child.nextSibling) walk(child, false);
-  flush();
-  return blocks.join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------
