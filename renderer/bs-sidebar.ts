@@ -125,18 +125,19 @@ export class BsSidebar extends LitElement {
         color: var(--bs-text-faint, #9a9791);
         font-size: 13px;
       }
-      .saved {
+      /* Saved searches and feeds: a count that gives way to a remove button on hover or focus. */
+      :is(.saved, .feed) {
         position: relative;
       }
-      .saved a {
+      :is(.saved, .feed) a {
         padding-inline-end: 34px;
       }
-      .saved .count {
+      :is(.saved, .feed) .count {
         position: absolute;
         right: 10px;
         transition: opacity var(--bs-duration, 120ms);
       }
-      .saved .remove {
+      :is(.saved, .feed) .remove {
         position: absolute;
         top: 50%;
         right: 3px;
@@ -146,19 +147,19 @@ export class BsSidebar extends LitElement {
         color: var(--bs-text-muted, #6a6864);
         opacity: 0;
       }
-      .saved .remove svg {
+      :is(.saved, .feed) .remove svg {
         width: 12px;
         height: 12px;
       }
-      .saved:hover .remove,
-      .saved .remove:focus-visible {
+      :is(.saved, .feed):hover .remove,
+      :is(.saved, .feed) .remove:focus-visible {
         opacity: 1;
       }
-      .saved:hover .count,
-      .saved:has(.remove:focus-visible) .count {
+      :is(.saved, .feed):hover .count,
+      :is(.saved, .feed):has(.remove:focus-visible) .count {
         opacity: 0;
       }
-      .saved .remove:hover {
+      :is(.saved, .feed) .remove:hover {
         color: var(--bs-danger, #a3292c);
       }
       .footer {
@@ -209,17 +210,6 @@ export class BsSidebar extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
-      .feed {
-        position: relative;
-      }
-      .feed a {
-        padding-inline-end: 34px;
-      }
-      .feed .count {
-        position: absolute;
-        right: 10px;
-        transition: opacity var(--bs-duration, 120ms);
-      }
       .feed .badge {
         display: inline-flex;
         flex: none;
@@ -250,31 +240,6 @@ export class BsSidebar extends LitElement {
       .feed:hover .reason,
       .feed:has(a:focus-visible) .reason {
         opacity: 1;
-      }
-      .feed .remove {
-        position: absolute;
-        top: 50%;
-        right: 3px;
-        width: 26px;
-        min-height: 26px;
-        transform: translateY(-50%);
-        color: var(--bs-text-muted, #6a6864);
-        opacity: 0;
-      }
-      .feed .remove svg {
-        width: 12px;
-        height: 12px;
-      }
-      .feed:hover .remove,
-      .feed .remove:focus-visible {
-        opacity: 1;
-      }
-      .feed:hover .count,
-      .feed:has(.remove:focus-visible) .count {
-        opacity: 0;
-      }
-      .feed .remove:hover {
-        color: var(--bs-danger, #a3292c);
       }
       .feed-tools {
         display: flex;
