@@ -2,7 +2,10 @@
  * Import benchmark: end-to-end import of a generated corpus (read, parse, sanitise, store with
  * figures, index) next to a bare insert of the same rows (no parsing, no FTS) as the floor.
  *
- *   npm run bench:import -- [COUNT]      (default 5000)
+ * End to end is the import as `broadsheet import` runs it (files over 1 MB would go to the
+ * heap-limited parse worker; the corpus has none).
+ *
+ *   npm run bench:import -- [COUNT]      (default 5000; builds the CLI first, for its parse worker)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +13,11 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { closeLibrary, openLibrary } from '../db/library.js';
 import { importPaths } from '../main/ingest/import.js';
+import { createParsePool, parseWith } from '../main/ingest/parse-pool.js';
 import { makeCorpus } from './corpus.js';
 
+/** The parse worker `npm run build:cli` builds, the one `broadsheet import` uses. */
+const WORKER = new URL('../cli/parse-worker.mjs', import.meta.url); // this file runs from out/run/
 const count = Number(process.argv[2] ?? 5000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadsheet-bench-'));
 const corpusDir = path.join(dir, 'corpus');
@@ -33,7 +39,10 @@ async function endToEnd(name: string) {
   const db = openLibrary(file);
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
-  const summary = await importPaths(db, [corpusDir]);
+  const pool = createParsePool({ workerUrl: WORKER });
+  if (!pool) throw new Error(`no parse worker at ${WORKER.pathname}: run npm run build:cli`);
+  const summary = await importPaths(db, [corpusDir], { parse: parseWith(pool) });
+  await pool.close();
   const ms = performance.now() - t0;
   const rssGrowth = process.memoryUsage().rss - rssBefore;
   if (summary.failed || summary.imported !== count) {

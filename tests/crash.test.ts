@@ -57,7 +57,7 @@ describe('the library survives being killed at any moment', () => {
     const batch = (k: number) => {
       const folder = path.join(dir, `batch-${k}`);
       fs.mkdirSync(folder);
-      for (const a of makeCorpus(120, 1000 + k)) {
+      for (const a of makeCorpus(500, 1000 + k)) {
         const file = path.join(folder, a.name);
         fs.writeFileSync(file, a.text);
         expectedFigures.set(file, parseScrapedText(a.text).figures.length);
@@ -75,7 +75,7 @@ describe('the library survives being killed at any moment', () => {
       round = k + 1;
       const refresh = k % 3 === 2;
       const args = refresh ? ['--db', lib, 'feeds', 'refresh', '--all'] : ['--db', lib, 'import', batch(k)];
-      const { stdout, killed } = await runAndKill(args, 150 + Math.floor(random() * 1500));
+      const { stdout, killed } = await runAndKill(args, 100 + Math.floor(random() * 1000));
       if (killed) kills++;
       for (const m of stdout.matchAll(/^(?:imported|duplicate) +#(\d+) /gm)) reported.add(Number(m[1]));
       checkLibrary(lib, reported, expectedFigures);

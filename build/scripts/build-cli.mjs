@@ -7,7 +7,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { broadsheet: 'main/cli/index.ts' },
+  entryPoints: { broadsheet: 'main/cli/index.ts', 'parse-worker': 'main/ingest/parse-worker.ts' },
   outdir: 'out/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,

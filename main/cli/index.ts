@@ -137,9 +137,13 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
   async import({ db, rest, json, io }) {
     if (rest.length === 0) throw new UsageError('import needs at least one file or folder');
     // Loaded on demand: parsing pulls in jsdom, which the quick commands do not need.
-    const { importPaths } = await import('../ingest/import.js');
+    const [{ importPaths }, { createParsePool, parseWith }] = await Promise.all([import('../ingest/import.js'), import('../ingest/parse-pool.js')]);
+    // Files over 1 MB are parsed on a worker with a heap limit (parse-pool.ts). It is built next to
+    // this file (build/scripts/build-cli.mjs); run from source there is none, and all parse here.
+    const pool = createParsePool({ workerUrl: new URL('./parse-worker.mjs', import.meta.url) });
     let progressShown = false;
     const summary = await importPaths(db, rest, {
+      parse: parseWith(pool),
       onProgress: ({ done, total, item }) => {
         if (progressShown) io.progress?.('');
         if (!json) io.out(describeItem(item));
@@ -148,7 +152,7 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
           progressShown = true;
         }
       },
-    });
+    }).finally(() => pool?.close());
     if (progressShown) io.progress?.('');
     const line = `${summary.imported} imported, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.failed} failed`;
     if (json) io.out(JSON.stringify(summary, null, 2));

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { saveArticle } from '../../db/articles.js';
 import { describeSqliteError } from '../../db/errors.js';
 import { describeFsError, listArticleFiles, readArticleFile, ARTICLE_EXTENSIONS } from './file.js';
-import { IngestError, type ParsedArticle } from './types.js';
+import { reasonOf, type ParsedArticle } from './types.js';
 
 export type ImportItem =
   | { path: string; status: 'imported' | 'duplicate'; id: number; title: string }
@@ -26,7 +26,7 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Called once per file, after its article is safely committed (or has failed). */
   onProgress?: (p: ImportProgress) => void;
-  /** Parses a file; the default reads and parses it here. The app passes a worker pool. */
+  /** Parses a file; the default reads and parses it on this thread. The CLI passes a ParsePool. */
   parse?: (file: string) => Promise<ParsedArticle>;
   /** How many parsed articles to commit in one transaction. */
   batchSize?: number;
@@ -52,18 +52,22 @@ export async function importPaths(db: Database, inputs: string[], opts: ImportOp
   };
   failures.forEach(report);
 
-  // Parse ahead while committing behind: files are parsed in order, a bounded window at a time.
+  // Parse ahead while committing behind: the next window of files is being parsed (on the pool's
+  // threads, when there is one) while this one is stored. Files are stored and reported in order.
   const window = Math.max(1, batchSize);
-  for (let start = 0; start < files.length; start += window) {
-    const slice = files.slice(start, start + window);
-    const parsed = await Promise.all(
-      slice.map((file) =>
+  const parseWindow = (start: number) =>
+    Promise.all(
+      files.slice(start, start + window).map((file) =>
         parse(file).then(
           (article) => ({ file, article }) as const,
           (err: unknown) => ({ file, error: reasonOf(err) }) as const,
         ),
       ),
     );
+  let next = files.length > 0 ? parseWindow(0) : null;
+  for (let start = 0; next; start += window) {
+    const parsed = await next;
+    next = start + window < files.length ? parseWindow(start + window) : null;
     saveParsed(db, parsed).forEach(report);
   }
 
@@ -152,9 +156,4 @@ async function expandInputs(inputs: string[]): Promise<{ files: string[]; failur
     }
   }
   return { files, failures };
-}
-
-function reasonOf(err: unknown): string {
-  if (err instanceof IngestError) return err.message;
-  return `could not be read (${(err as Error)?.message ?? String(err)})`;
 }

@@ -41,3 +41,9 @@ export interface ParsedArticle {
 export class IngestError extends Error {
   override name = 'IngestError';
 }
+
+/** The reason to print after a file's name, whatever went wrong with it. */
+export function reasonOf(err: unknown): string {
+  if (err instanceof IngestError) return err.message;
+  return `could not be read (${(err as Error)?.message ?? String(err)})`;
+}

@@ -1,0 +1,77 @@
+/**
+ * The heap-limited parse worker (main/ingest/parse-pool.ts), as `broadsheet import` uses it: the
+ * worker bundle the CLI build writes (out/cli/parse-worker.mjs, built in global setup), real files
+ * in a temporary folder.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readArticleFile } from '../main/ingest/file.js';
+import { createParsePool, ISOLATE_ABOVE_BYTES, parseWith, type ParsePool } from '../main/ingest/parse-pool.js';
+import { REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
+
+const WORKER = pathToFileURL(path.join(REPO, 'out/cli/parse-worker.mjs'));
+const pools: ParsePool[] = [];
+
+function pool(opts: { maxHeapMb?: number } = {}): ParsePool {
+  const p = createParsePool({ workerUrl: WORKER, ...opts });
+  if (!p) throw new Error(`no parse worker at ${WORKER.pathname}`);
+  pools.push(p);
+  return p;
+}
+
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+/** An HTML page of `paragraphs` paragraphs: about 150 bytes each, and a lot of jsdom to parse. */
+function bigPage(dir: string, paragraphs: number): string {
+  const file = path.join(dir, `page-${paragraphs}.html`);
+  const body = Array.from({ length: paragraphs }, (_, i) => `<p>Paragraph ${i} of a long report on the harbour, the council budget and the ferry timetable up north.</p>`);
+  fs.writeFileSync(file, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Long report</title></head><body><article><h1>Long report</h1>${body.join('\n')}</article></body></html>`);
+  return file;
+}
+
+describe('parse worker', () => {
+  it('parses an article exactly as this thread does', async () => {
+    const inWorker = await pool().parse(SHARED_FIXTURE);
+    expect(inWorker).toEqual(await readArticleFile(SHARED_FIXTURE));
+    expect(inWorker.figures.map((f) => f.caption)).toHaveLength(3);
+  });
+
+  it('gives the same one-line reason as this thread for a file that is not an article', async () => {
+    const dir = tempDir();
+    const empty = path.join(dir, 'empty.txt');
+    fs.writeFileSync(empty, '');
+    await expect(pool().parse(empty)).rejects.toThrow(/^empty file$/);
+    await expect(pool().parse(path.join(dir, 'missing.md'))).rejects.toThrow(/^no such file/);
+  });
+
+  it('fails a file that needs more memory than the worker may use, and parses the next one on a new worker', async () => {
+    const dir = tempDir();
+    const small = pool({ maxHeapMb: 48 });
+    const big = small.parse(bigPage(dir, 40_000));
+    const next = small.parse(SHARED_FIXTURE); // queued behind the big one on the same worker
+    await expect(big).rejects.toThrow('too large to parse: it needs more than 48 MB of memory');
+    expect((await next).title).toBe("Belarus's Choice: NATO or Russia?");
+    expect((await small.parse(SHARED_FIXTURE)).title).toBe("Belarus's Choice: NATO or Russia?");
+  }, 60_000);
+
+  it('is missing when the worker bundle is not built (running from source): files are parsed here', () => {
+    expect(createParsePool({ workerUrl: pathToFileURL(path.join(tempDir(), 'parse-worker.mjs')) })).toBeNull();
+  });
+});
+
+describe('parseWith: which files go to the worker', () => {
+  it(`parses files up to ${ISOLATE_ABOVE_BYTES / 1024 / 1024} MB here and bigger ones on the heap-limited worker`, async () => {
+    const dir = tempDir();
+    const parse = parseWith(pool({ maxHeapMb: 48 }));
+    const under = bigPage(dir, 5_000); // ~0.6 MB: fits in this thread, never sees the 48 MB cap
+    const over = bigPage(dir, 40_000); // ~4.6 MB: goes to the worker, which runs out
+    expect(fs.statSync(under).size).toBeLessThan(ISOLATE_ABOVE_BYTES);
+    expect(fs.statSync(over).size).toBeGreaterThan(ISOLATE_ABOVE_BYTES);
+    expect((await parse(under)).title).toBe('Long report');
+    await expect(parse(over)).rejects.toThrow('too large to parse: it needs more than 48 MB of memory');
+  }, 60_000);
+});
