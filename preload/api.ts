@@ -206,6 +206,8 @@ export interface FeedRefreshResult {
   new: number;
   updated: number;
   unchanged: number;
+  /** Items that could not be read (not stored; tried again next refresh), each with the reason. */
+  unreadable: Array<{ title: string; reason: string }>;
   error: string | null;
   nextAttemptAt: number | null;
 }

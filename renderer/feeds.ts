@@ -27,20 +27,24 @@ export function refreshingLine(count: number): string {
   return `Refreshing ${plural(count, 'feed')}…`;
 }
 
-/** "3 new articles, 1 feed failed" · "No new articles" · "1 new article, 2 updated". */
+/** "3 new articles, 1 feed failed" · "No new articles" · "1 new article, 2 updated, 1 item could not be read (…)". */
 export function summarizeRefresh(results: readonly FeedRefreshResult[]): string {
   const added = results.reduce((n, r) => n + r.new, 0);
   const updated = results.reduce((n, r) => n + r.updated, 0);
   const failed = results.filter((r) => r.status === 'failed');
+  const unreadable = results.flatMap((r) => r.unreadable ?? []);
   const parts = [added ? plural(added, 'new article') : 'No new articles'];
   if (updated) parts.push(`${formatCount(updated)} updated`);
   if (failed.length) parts.push(`${plural(failed.length, 'feed')} failed`);
+  if (unreadable.length) parts.push(`${plural(unreadable.length, 'item')} could not be read`);
   let line = parts.join(', ');
   if (failed.length === 1) {
     const f = failed[0]!;
     // The reason often starts with the feed's address; the title already says which feed it is.
     const error = (f.error ?? 'unknown error').replace(`${f.url}: `, '');
     line += ` (${f.title}: ${error})`;
+  } else if (failed.length === 0 && unreadable.length === 1) {
+    line += ` (“${unreadable[0]!.title}”: ${unreadable[0]!.reason})`;
   }
   return line;
 }

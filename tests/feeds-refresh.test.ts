@@ -239,6 +239,26 @@ describe('refreshing', () => {
     closeLibrary(db);
   });
 
+  it('counts and names an item it cannot read, stores the others, and tries that item again next time', async () => {
+    const server = await startFeedServer();
+    const deep = `${'<div>'.repeat(600)}Too deep to read.${'</div>'.repeat(600)}`;
+    const rss = (extra: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Quay notes</title><link>${server.url('/')}</link><description>notes</description>
+<item><title>Nested far too deep</title><guid isPermaLink="false">deep-1</guid><description><![CDATA[${deep}]]></description></item>
+<item><title>Railings repainted</title><guid isPermaLink="false">ok-1</guid><description>${'The railings on the quay were repainted this week. '.repeat(15)}</description></item>${extra}
+</channel></rss>`;
+    server.route('/feeds/quay.rss', { body: rss(''), type: 'application/rss+xml', conditional: false });
+    const { db } = library();
+    const added = await addFeed(db, server.url('/feeds/quay.rss'), { fullText: false, images: false });
+    const unreadable = [{ title: 'Nested far too deep', reason: 'nested too deeply (more than 512 levels of elements)' }];
+    expect(added.result).toMatchObject({ status: 'fetched', new: 1, unchanged: 0, unreadable });
+    expect(articlesOf(db, added.feed.id).map((a) => a.title)).toEqual(['Railings repainted']);
+
+    const [again] = await refreshFeeds(db, { ids: [added.feed.id], images: false });
+    expect(again).toMatchObject({ status: 'fetched', new: 0, unchanged: 1, unreadable });
+    expect(articlesOf(db, added.feed.id)).toHaveLength(1);
+    closeLibrary(db);
+  });
+
   it('updates a changed item in place, keeping it read and starred', async () => {
     const server = await startFeedServer();
     const { db } = library();

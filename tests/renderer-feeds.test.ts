@@ -26,6 +26,7 @@ const result = (over: Partial<FeedRefreshResult>): FeedRefreshResult => ({
   new: 0,
   updated: 0,
   unchanged: 0,
+  unreadable: [],
   error: null,
   nextAttemptAt: null,
   ...over,
@@ -47,6 +48,11 @@ describe('the feeds section helpers', () => {
     expect(refreshingLine(1)).toBe('Refreshing 1 feed…');
     expect(summarizeRefresh([result({ new: 2 }), result({ new: 1, updated: 1 }), result({ status: 'not-modified' })])).toBe('3 new articles, 1 updated');
     expect(summarizeRefresh([result({ status: 'skipped' })])).toBe('No new articles');
+    const deep = { title: 'Nested far too deep', reason: 'nested too deeply (more than 512 levels of elements)' };
+    expect(summarizeRefresh([result({ new: 1, unreadable: [deep] })])).toBe(
+      '1 new article, 1 item could not be read (“Nested far too deep”: nested too deeply (more than 512 levels of elements))',
+    );
+    expect(summarizeRefresh([result({ unreadable: [deep] }), result({ unreadable: [deep] })])).toBe('No new articles, 2 items could not be read');
     expect(summarizeRefresh([result({ new: 1 }), result({ status: 'failed', error: 'http://example.com/h.xml: connection refused' })])).toBe(
       '1 new article, 1 feed failed (Harbour: connection refused)',
     );

@@ -63,7 +63,7 @@ export async function feedsCommand(ctx: FeedsCtx): Promise<number> {
         const r = await addFeed(db, args[0]!, { folder: ctx.folder ?? null });
         if (json) io.out(JSON.stringify(r, null, 2));
         else if (r.alreadySubscribed) io.out(`#${r.feed.id} ${r.feed.title}: already subscribed (${r.feed.url})`);
-        else io.out(`#${r.feed.id} ${r.feed.title}: ${r.result?.new ?? 0} new (${r.feed.url})`);
+        else io.out(`#${r.feed.id} ${r.feed.title}: ${r.result?.new ?? 0} new${describeUnreadable(r.result?.unreadable ?? [])} (${r.feed.url})`);
         return 0;
       } catch (err) {
         if (err instanceof FetchError || err instanceof FeedError) {
@@ -201,11 +201,18 @@ function formatFeed(f: FeedView): string {
   return lines.join('\n');
 }
 
+/** ", 2 unreadable ("Title": reason; and 1 more)" or nothing. */
+function describeUnreadable(items: FeedRefreshResult['unreadable']): string {
+  if (items.length === 0) return '';
+  const first = items[0]!;
+  return `, ${items.length} unreadable ("${first.title}": ${first.reason}${items.length > 1 ? `; and ${items.length - 1} more` : ''})`;
+}
+
 export function formatResult(r: FeedRefreshResult): string {
   const head = `#${r.id} ${r.title || r.url}`;
   switch (r.status) {
     case 'fetched':
-      return `${head}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged`;
+      return `${head}: ${r.new} new, ${r.updated} updated, ${r.unchanged} unchanged${describeUnreadable(r.unreadable)}`;
     case 'not-modified':
       return `${head}: unchanged (not modified since the last refresh)`;
     case 'skipped':

@@ -17,7 +17,7 @@ import type { AddFeedResult, FeedRefreshResult, FeedView } from '../../preload/a
 import { parseHtmlPage } from '../ingest/html.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
-import type { ParsedArticle, ParsedFigure } from '../ingest/types.js';
+import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
 import { listFeedViews } from './api.js';
 import { convertFeedHtml, htmlToText } from './content.js';
@@ -85,7 +85,7 @@ export async function refreshFeeds(db: Database, opts: RefreshOptions = {}): Pro
       const feed = getFeed(db, id);
       let result: FeedRefreshResult;
       if (!feed) {
-        result = { id, title: '', url: '', status: 'failed', new: 0, updated: 0, unchanged: 0, error: `no feed with id ${id}`, nextAttemptAt: null };
+        result = { id, title: '', url: '', status: 'failed', new: 0, updated: 0, unchanged: 0, unreadable: [], error: `no feed with id ${id}`, nextAttemptAt: null };
       } else if (due && !due.has(id)) {
         result = { ...blank(feed), status: 'skipped', nextAttemptAt: feed.nextAttemptAt };
       } else {
@@ -109,7 +109,7 @@ function newRun(db: Database, opts: Pick<RefreshOptions, 'concurrency' | 'images
 }
 
 function blank(feed: FeedRecord): FeedRefreshResult {
-  return { id: feed.id, title: feed.title, url: feed.url, status: 'fetched', new: 0, updated: 0, unchanged: 0, error: null, nextAttemptAt: null };
+  return { id: feed.id, title: feed.title, url: feed.url, status: 'fetched', new: 0, updated: 0, unchanged: 0, unreadable: [], error: null, nextAttemptAt: null };
 }
 
 async function refreshOne(run: Run, feed: FeedRecord): Promise<FeedRefreshResult> {
@@ -138,7 +138,7 @@ async function refreshOne(run: Run, feed: FeedRecord): Promise<FeedRefreshResult
       return c;
     }).immediate();
     const after = getFeed(db, feed.id);
-    return { ...blank(feed), title: after?.title ?? feed.title, ...counts, nextAttemptAt: after?.nextAttemptAt ?? null };
+    return { ...blank(feed), title: after?.title ?? feed.title, ...counts, unreadable: prepared.unreadable, nextAttemptAt: after?.nextAttemptAt ?? null };
   } catch (err) {
     const error = describeError(err, feed.url);
     if (!getFeed(db, feed.id)) return { ...blank(feed), status: 'failed', error, nextAttemptAt: null };
@@ -162,12 +162,19 @@ interface Prepared {
   input: FeedArticleInput;
 }
 
+interface PreparedEntries {
+  work: Prepared[];
+  unchanged: number;
+  /** Items that could not be converted: not stored, reported, tried again on the next refresh. */
+  unreadable: Array<{ title: string; reason: string }>;
+}
+
 /**
  * Decides which entries need work and does it (conversion, full text, pictures) outside any
  * transaction. Unchanged items, and new items already in the library under another source, are
  * counted and skipped here, so they cost no page fetch.
  */
-async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: ParsedFeed, fetchedAt: number): Promise<{ work: Prepared[]; unchanged: number }> {
+async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: ParsedFeed, fetchedAt: number): Promise<PreparedEntries> {
   const states = 'id' in feed ? feedItemStates(run.db, feed.id) : new Map<string, { id: number; hash: string | null }>();
   const feedId = 'id' in feed ? feed.id : null;
   const seen = new Set<string>();
@@ -191,19 +198,22 @@ async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: 
     todo.push({ entry, isNew: !state });
   }
   const sourceName = parsed.title ?? feed.title;
+  const unreadable: PreparedEntries['unreadable'] = [];
   const work = await Promise.all(
     todo.map(async ({ entry, isNew }): Promise<Prepared | null> => {
       try {
         return { entry, input: await buildArticle(run, entry, { fullText: feed.fullText, sourceName, feedUrl: feed.url, siteUrl: parsed.siteUrl, isNew, fetchedAt }) };
-      } catch {
-        return null; // one item that cannot be read does not fail the feed
+      } catch (err) {
+        // One item that cannot be read does not fail the feed; it is counted and named.
+        unreadable.push({ title: clip(entry.title || entry.url || entry.guid, 120), reason: reasonOf(err) });
+        return null;
       }
     }),
   );
-  return { work: work.filter((w): w is Prepared => w !== null), unchanged };
+  return { work: work.filter((w): w is Prepared => w !== null), unchanged, unreadable };
 }
 
-function writeEntries(db: Database, feedId: number, prepared: { work: Prepared[]; unchanged: number }): { new: number; updated: number; unchanged: number } {
+function writeEntries(db: Database, feedId: number, prepared: PreparedEntries): { new: number; updated: number; unchanged: number } {
   const counts = { new: 0, updated: 0, unchanged: prepared.unchanged };
   for (const { input } of prepared.work) {
     const outcome = storeFeedItem(db, feedId, input);
@@ -381,7 +391,7 @@ export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions
   return {
     feed,
     alreadySubscribed: false,
-    result: { id, title: feed.title, url: feed.url, status: 'fetched', ...counts, error: null, nextAttemptAt: feed.nextAttemptAt },
+    result: { id, title: feed.title, url: feed.url, status: 'fetched', ...counts, unreadable: prepared.unreadable, error: null, nextAttemptAt: feed.nextAttemptAt },
   };
 }
 

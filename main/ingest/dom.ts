@@ -1,5 +1,6 @@
 import { JSDOM } from 'jsdom';
 import * as parse5 from 'parse5';
+import { IngestError } from './types.js';
 
 /**
  * A scratch DOM for working on HTML in Node: one jsdom window, each call parsing into a new
@@ -38,7 +39,8 @@ export function parseHtmlFragment(html: string): Document {
  */
 export const MAX_DEPTH = 512;
 
-export class TooDeepError extends Error {
+/** An IngestError, so the reason is printed as it is after the file's (or feed item's) name. */
+export class TooDeepError extends IngestError {
   override name = 'TooDeepError';
   constructor() {
     super(`nested too deeply (more than ${MAX_DEPTH} levels of elements)`);
