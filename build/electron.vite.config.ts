@@ -13,7 +13,11 @@ export default defineConfig({
       outDir: at('out/main'),
       sourcemap: true,
       rollupOptions: {
-        input: { index: at('main/shell/index.ts'), 'library-worker': at('main/shell/library-worker.ts') },
+        input: {
+          index: at('main/shell/index.ts'),
+          'library-worker': at('main/shell/library-worker.ts'),
+          'parse-worker': at('main/ingest/parse-worker.ts'),
+        },
       },
     },
   },

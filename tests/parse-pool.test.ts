@@ -8,8 +8,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readArticleFile } from '../main/ingest/file.js';
-import { createParsePool, ISOLATE_ABOVE_BYTES, parseWith, type ParsePool } from '../main/ingest/parse-pool.js';
+import { createHandlers } from '../main/api/handlers.js';
+import { closeLibrary, openLibrary } from '../db/library.js';
+import { useParseWorker } from '../main/ingest/parse-config.js';
+import { createParsePool, ISOLATE_ABOVE_BYTES, parseWith, sharedParsePool, type ParsePool } from '../main/ingest/parse-pool.js';
+import { savePage } from '../main/ingest/save-page.js';
 import { REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
+import { startServer } from './net-server.js';
 
 const WORKER = pathToFileURL(path.join(REPO, 'out/cli/parse-worker.mjs'));
 const pools: ParsePool[] = [];
@@ -23,13 +28,19 @@ function pool(opts: { maxHeapMb?: number } = {}): ParsePool {
 
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
+  await sharedParsePool()?.close();
+  useParseWorker(null);
 });
 
-/** An HTML page of `paragraphs` paragraphs: about 150 bytes each, and a lot of jsdom to parse. */
+/** An HTML page of `paragraphs` paragraphs: about 115 bytes each, and a lot of jsdom to parse. */
+function pageHtml(paragraphs: number): string {
+  const body = Array.from({ length: paragraphs }, (_, i) => `<p>Paragraph ${i} of a long report on the harbour, the council budget and the ferry timetable up north.</p>`);
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Long report</title></head><body><article><h1>Long report</h1>${body.join('\n')}</article></body></html>`;
+}
+
 function bigPage(dir: string, paragraphs: number): string {
   const file = path.join(dir, `page-${paragraphs}.html`);
-  const body = Array.from({ length: paragraphs }, (_, i) => `<p>Paragraph ${i} of a long report on the harbour, the council budget and the ferry timetable up north.</p>`);
-  fs.writeFileSync(file, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Long report</title></head><body><article><h1>Long report</h1>${body.join('\n')}</article></body></html>`);
+  fs.writeFileSync(file, pageHtml(paragraphs));
   return file;
 }
 
@@ -73,5 +84,34 @@ describe('parseWith: which files go to the worker', () => {
     expect(fs.statSync(over).size).toBeGreaterThan(ISOLATE_ABOVE_BYTES);
     expect((await parse(under)).title).toBe('Long report');
     await expect(parse(over)).rejects.toThrow('too large to parse: it needs more than 48 MB of memory');
+  }, 60_000);
+});
+
+describe('big inputs in the app and from the network go to the worker too', () => {
+  it('files dropped on the app: a big one fails with the reason, the others import', async () => {
+    useParseWorker(WORKER, { maxHeapMb: 48 });
+    const db = openLibrary(path.join(tempDir(), 'library.sqlite'));
+    const r = await createHandlers(db).importFiles({
+      files: [
+        { name: 'long-report.html', content: pageHtml(40_000) },
+        { name: 'belarus.txt', content: fs.readFileSync(SHARED_FIXTURE, 'utf8') },
+      ],
+    });
+    expect(r.items.map((i) => [i.name, i.status === 'failed' ? i.reason : i.status])).toEqual([
+      ['long-report.html', 'too large to parse: it needs more than 48 MB of memory'],
+      ['belarus.txt', 'imported'],
+    ]);
+    closeLibrary(db);
+  }, 60_000);
+
+  it('a saved page: a big one fails with its address and the reason, and nothing is stored', async () => {
+    useParseWorker(WORKER, { maxHeapMb: 48 });
+    const html = pageHtml(40_000);
+    const server = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    const db = openLibrary(path.join(tempDir(), 'library.sqlite'));
+    const url = `${server.origin}/long-report`;
+    await expect(savePage(db, url)).rejects.toThrow(`${url}: too large to parse: it needs more than 48 MB of memory`);
+    expect(db.prepare('SELECT count(*) FROM articles').pluck().get()).toBe(0);
+    closeLibrary(db);
   }, 60_000);
 });

@@ -17,7 +17,7 @@ import {
   type LibraryApi,
   type Settings,
 } from '../../preload/api.js';
-import { parseArticleBytes } from '../ingest/file.js';
+import { parseBytesBounded } from '../ingest/parse-pool.js';
 import { saveParsed } from '../ingest/import.js';
 import { IngestError } from '../ingest/types.js';
 import { createFeedHandlers } from '../feeds/api.js';
@@ -99,7 +99,7 @@ export function createHandlers(db: Database): Handlers {
     async importFiles({ files }) {
       const parsed = await Promise.all(
         files.map((f) =>
-          parseArticleBytes(f.name, new TextEncoder().encode(f.content)).then(
+          parseBytesBounded(f.name, new TextEncoder().encode(f.content)).then(
             (article) => ({ file: f.name, article }),
             (err: Error) => ({ file: f.name, error: err.message }),
           ),

@@ -5,6 +5,7 @@ import { getArticle, listArticles } from '../../db/articles.js';
 import { searchArticles } from '../../db/search.js';
 import { runDoctor } from '../../db/doctor.js';
 import type { ImportItem } from '../ingest/import.js';
+import { useParseWorker } from '../ingest/parse-config.js';
 import { defaultLibraryPath } from '../paths.js';
 import { formatArticle, formatHit, formatListRow } from './format.js';
 
@@ -51,6 +52,9 @@ class UsageError extends Error {}
 
 /** Runs one command; returns the exit status. Never throws for anything a user can type. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // Big inputs are parsed on a worker with a heap limit (main/ingest/parse-pool.ts), built beside
+  // this file by build/scripts/build-cli.mjs; run from source there is none, and all parse here.
+  useParseWorker(new URL('./parse-worker.mjs', import.meta.url));
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv);
@@ -137,10 +141,9 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
   async import({ db, rest, json, io }) {
     if (rest.length === 0) throw new UsageError('import needs at least one file or folder');
     // Loaded on demand: parsing pulls in jsdom, which the quick commands do not need.
-    const [{ importPaths }, { createParsePool, parseWith }] = await Promise.all([import('../ingest/import.js'), import('../ingest/parse-pool.js')]);
-    // Files over 1 MB are parsed on a worker with a heap limit (parse-pool.ts). It is built next to
-    // this file (build/scripts/build-cli.mjs); run from source there is none, and all parse here.
-    const pool = createParsePool({ workerUrl: new URL('./parse-worker.mjs', import.meta.url) });
+    const [{ importPaths }, { parseWith, sharedParsePool }] = await Promise.all([import('../ingest/import.js'), import('../ingest/parse-pool.js')]);
+    // Files over 1 MB are parsed on the worker with a heap limit (parse-pool.ts).
+    const pool = sharedParsePool();
     let progressShown = false;
     const summary = await importPaths(db, rest, {
       parse: parseWith(pool),
@@ -152,7 +155,7 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
           progressShown = true;
         }
       },
-    }).finally(() => pool?.close());
+    });
     if (progressShown) io.progress?.('');
     const line = `${summary.imported} imported, ${summary.duplicates} duplicate${summary.duplicates === 1 ? '' : 's'}, ${summary.failed} failed`;
     if (json) io.out(JSON.stringify(summary, null, 2));

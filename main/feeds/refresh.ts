@@ -14,7 +14,7 @@ import {
   type FeedRecord,
 } from '../../db/feeds.js';
 import type { AddFeedResult, FeedRefreshResult, FeedView } from '../../preload/api.js';
-import { parseHtmlPage } from '../ingest/html.js';
+import { parseHtmlBounded } from '../ingest/parse-pool.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
 import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
@@ -294,7 +294,7 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
 async function fetchFullText(run: Run, url: string): Promise<ParsedArticle | null> {
   try {
     const page = await run.net(() => fetchPage(url, run.timeoutMs ? { timeoutMs: run.timeoutMs } : {}));
-    return parseHtmlPage(page.html, { url: page.url });
+    return await parseHtmlBounded(page.html, page.url);
   } catch {
     return null; // the summary stays
   }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { readArticleFile } from './file.js';
+import { parseArticleBytes, readArticleFile } from './file.js';
+import { configuredParseWorker, type ParseWorkerConfig } from './parse-config.js';
+import { parseHtmlPage } from './html.js';
 import { IngestError, type ParsedArticle } from './types.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 
@@ -18,7 +20,12 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
  * collectors compete for the same cores), so the workers are for safety, not speed.
  */
 export interface ParsePool {
+  /** A file on disk, as readArticleFile. */
   parse(file: string): Promise<ParsedArticle>;
+  /** A file's bytes, as parseArticleBytes (files dropped on the app). */
+  parseBytes(name: string, bytes: Uint8Array): Promise<ParsedArticle>;
+  /** A fetched page, as parseHtmlPage (saved pages, feed items' full text). */
+  parseHtml(html: string, url: string | null): Promise<ParsedArticle>;
   close(): Promise<void>;
 }
 
@@ -48,15 +55,47 @@ export function parseWith(pool: ParsePool | null): (file: string) => Promise<Par
   };
 }
 
+let shared: { config: ParseWorkerConfig; pool: ParsePool | null } | undefined;
+
+/**
+ * The process's pool for big inputs everywhere (imports, the app's dropped files, saved pages,
+ * feed pages), started on first use with the worker named by useParseWorker (parse-config.ts).
+ * Null when none is named (code run from source in tests) or built: then all parse here.
+ */
+export function sharedParsePool(): ParsePool | null {
+  const config = configuredParseWorker();
+  if (!config) return null;
+  if (shared?.config !== config) {
+    void shared?.pool?.close();
+    shared = { config, pool: createParsePool({ workerUrl: config.url, ...(config.maxHeapMb ? { maxHeapMb: config.maxHeapMb } : {}) }) };
+  }
+  return shared.pool;
+}
+
+/** A file's bytes parsed here, or on the worker when there are more than ISOLATE_ABOVE_BYTES. */
+export function parseBytesBounded(name: string, bytes: Uint8Array): Promise<ParsedArticle> {
+  const pool = bytes.length > ISOLATE_ABOVE_BYTES ? sharedParsePool() : null;
+  return pool ? pool.parseBytes(name, bytes) : parseArticleBytes(name, bytes);
+}
+
+/** A fetched page parsed here, or on the worker when it is longer than ISOLATE_ABOVE_BYTES. */
+export async function parseHtmlBounded(html: string, url: string | null): Promise<ParsedArticle> {
+  const pool = html.length > ISOLATE_ABOVE_BYTES ? sharedParsePool() : null;
+  return pool ? pool.parseHtml(html, url) : parseHtmlPage(html, url ? { url } : {});
+}
+
 /** The pool, or null when the worker bundle is not there (running from source, not a build). */
 export function createParsePool(opts: ParsePoolOptions): ParsePool | null {
   if (!fs.existsSync(fileURLToPath(opts.workerUrl))) return null;
   return new Pool(opts.workerUrl, opts.size ?? 1, opts.maxHeapMb ?? DEFAULT_MAX_HEAP_MB);
 }
 
+type Request = DistributiveOmit<ParseRequest, 'id'>;
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
 interface Job {
   id: number;
-  file: string;
+  request: Request;
   retried: boolean;
   resolve(article: ParsedArticle): void;
   reject(err: Error): void;
@@ -81,9 +120,21 @@ class Pool implements ParsePool {
   ) {}
 
   parse(file: string): Promise<ParsedArticle> {
+    return this.submit({ file });
+  }
+
+  parseBytes(name: string, bytes: Uint8Array): Promise<ParsedArticle> {
+    return this.submit({ name, bytes });
+  }
+
+  parseHtml(html: string, url: string | null): Promise<ParsedArticle> {
+    return this.submit({ html, url });
+  }
+
+  private submit(request: Request): Promise<ParsedArticle> {
     if (this.closed) return Promise.reject(new Error('the parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, file, retried: false, resolve, reject });
+      this.queue.push({ id: this.nextId++, request, retried: false, resolve, reject });
       this.dispatch();
     });
   }
@@ -102,7 +153,7 @@ class Pool implements ParsePool {
       const job = this.queue.shift()!;
       slot.jobs.push(job);
       slot.worker.ref(); // a worker with work keeps the process alive; an idle one does not
-      slot.worker.postMessage({ id: job.id, file: job.file } satisfies ParseRequest);
+      slot.worker.postMessage({ id: job.id, ...job.request } as ParseRequest);
     }
   }
 

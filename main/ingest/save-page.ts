@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { saveArticle } from '../../db/articles.js';
 import { checkUrl, decodeText, fetchBounded, type FetchResult } from '../net/fetch.js';
-import { parseHtmlPage } from './html.js';
+import { parseHtmlBounded } from './parse-pool.js';
 import { storeArticleImages, type ImageOptions } from './images.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
@@ -71,7 +71,7 @@ export async function savePage(db: Database, rawUrl: string, opts: SavePageOptio
 
   let parsed: ParsedArticle;
   try {
-    parsed = parseHtmlPage(page.html, { url: page.url });
+    parsed = await parseHtmlBounded(page.html, page.url);
   } catch (err) {
     throw new IngestError(`${page.url}: ${(err as Error).message}`);
   }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { dailyBackup } from '../../db/backup.js';
 import { openLibrary, type Database } from '../../db/library.js';
+import { useParseWorker } from '../ingest/parse-config.js';
 import { createLibraryMessageHandler, transferablesOf, type WorkerData } from './library-messages.js';
 
 /**
@@ -18,6 +19,9 @@ function open(data: unknown): Database | Error {
     return err instanceof Error ? err : new Error(String(err));
   }
 }
+
+// Big files and pages are parsed on a worker of their own with a heap limit (parse-pool.ts).
+useParseWorker(new URL('./parse-worker.js', import.meta.url));
 
 const port = parentPort;
 if (!port) throw new Error('library-worker.js runs as a worker thread, not on its own.');
