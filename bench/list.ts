@@ -10,7 +10,11 @@
  * Targets on the reference machine: first paint ≤ 300 ms, open ≤ 100 ms, no task over 50 ms while
  * scrolling. A miss is printed, not an error: this is a benchmark, not a test.
  *
- *   npm run bench:list -- [COUNT] [--scroll-seconds N] [--step PX] [--loads N] [--opens N] [--verbose] [--renderer DIR]
+ *   npm run bench:list -- [COUNT] [--scroll-seconds N] [--step PX] [--loads N] [--opens N] [--verbose] [--renderer DIR] [--profile FILE]
+ *
+ * --profile FILE writes a CPU profile of the page during the fast scroll (open it in DevTools). [--profile FILE]
+ *
+ * --profile FILE writes a CPU profile of the page during the fast scroll (open it in DevTools).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +28,7 @@ import { benchLibrary } from './library.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'scroll-seconds': { type: 'string' }, step: { type: 'string' }, loads: { type: 'string' }, opens: { type: 'string' }, verbose: { type: 'boolean' }, renderer: { type: 'string' } },
+  options: { profile: { type: 'string' }, 'scroll-seconds': { type: 'string' }, step: { type: 'string' }, loads: { type: 'string' }, opens: { type: 'string' }, verbose: { type: 'boolean' }, renderer: { type: 'string' } },
 });
 const count = Number(positionals[0] ?? 100_000);
 const scrollSeconds = Number(values['scroll-seconds'] ?? 180);
@@ -261,7 +265,10 @@ try {
     (listEl.shadowRoot!.querySelector('[role="listbox"]') as HTMLElement).scrollTop = 0;
   });
   await page.waitForTimeout(300);
+  const cdp = values.profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
   const s = await scrollList(page, stepPx, scrollSeconds * 1000, count);
+  if (cdp) fs.writeFileSync(values.profile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   const longest = Math.max(0, ...s.longTasks);
   console.log(`scrolling the whole list from the top (${stepPx} px a frame ≈ ${Math.round(stepPx / ROW_PX)} rows; pages of 200 load as it goes)`);
   console.log(

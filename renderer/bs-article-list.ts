@@ -87,6 +87,8 @@ export class BsArticleList extends LitElement {
         cursor: default;
         overflow: hidden;
         user-select: none;
+        /* A row's layout and paint never reach outside it (fixed height): cheaper frames when flinging. */
+        contain: strict;
       }
       .row.result {
         grid-template-columns: minmax(0, 1fr);
@@ -201,11 +203,14 @@ export class BsArticleList extends LitElement {
         border-radius: 2px;
         padding: 0 1px;
       }
-      lit-virtualizer:focus .row[aria-selected='true'] :is(.meta, .lead, .snippet) {
+      lit-virtualizer:focus .row[aria-selected='true'] .meta,
+      lit-virtualizer:focus .row[aria-selected='true'] .lead,
+      lit-virtualizer:focus .row[aria-selected='true'] .snippet {
         color: inherit;
         opacity: 0.85;
       }
-      lit-virtualizer:focus .row[aria-selected='true'] :is(.where, .sep) {
+      lit-virtualizer:focus .row[aria-selected='true'] .where,
+      lit-virtualizer:focus .row[aria-selected='true'] .sep {
         color: inherit;
         background: rgb(255 255 255 / 0.16);
       }
