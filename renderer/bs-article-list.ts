@@ -31,10 +31,30 @@ const ROW_HEIGHT = 104;
 const RESULT_HEIGHT = 120;
 /** Imported statically: the virtualizer would otherwise fetch its default layout lazily. */
 const LAYOUT = flow();
+/**
+ * Loaded article rows kept on each side of the visible ones. Pages farther away are dropped
+ * (their places kept, as gaps) and fetched again with their keyset cursor when scrolled back to:
+ * every row kept costs ~1 KB of JS heap, and at 50,000 kept rows garbage collection made
+ * flinging through the list stutter (tasks over 50 ms; bench/list.ts).
+ */
+export const KEEP_ROWS = 2000;
+
+/** A row whose page was dropped (see KEEP_ROWS); it is fetched again when it comes into view. */
+export type GapEntry = { kind: 'gap'; id: null };
+const GAP: GapEntry = Object.freeze({ kind: 'gap', id: null });
 
 export type ListEntry =
   | { kind: 'article'; id: number; row: ArticleRow }
-  | { kind: 'result'; id: number; hit: SearchResult; snippet: string; title: Array<[string, boolean]> };
+  | { kind: 'result'; id: number; hit: SearchResult; snippet: string; title: Array<[string, boolean]> }
+  | GapEntry;
+
+/** One page of the article list: where it sits and the cursor that fetched it. */
+interface PageSlot {
+  start: number;
+  count: number;
+  after: ListCursor | undefined;
+  dropped: boolean;
+}
 
 /**
  * The middle pane: the articles of the current filter, or search results. Virtualised with
@@ -299,6 +319,13 @@ export class BsArticleList extends LitElement {
   private generation = 0;
   private pendingMore: Promise<void> | null = null;
   private lastRangeEnd = 0;
+  /** The article list's pages, in order (not used for search results, which are few). */
+  private slots: PageSlot[] = [];
+  private refilling = new Map<PageSlot, Promise<void>>();
+  /** Rows kept loaded on each side of the visible ones (KEEP_ROWS; tests set fewer). */
+  @property({ attribute: false }) keepRows = KEEP_ROWS;
+  /** A row the keyboard is moving to (Home, End): its page is kept even before it is selected. */
+  private pinned = -1;
 
   /**
    * Entries are typed `| undefined` in the virtualizer callbacks: right after the list shrinks it
@@ -340,6 +367,9 @@ export class BsArticleList extends LitElement {
     const generation = ++this.generation;
     this.next = this.searchNext = null;
     this.pendingMore = null;
+    this.slots = [];
+    this.refilling.clear();
+    this.pinned = -1;
     this.error = null;
     this.loading = true;
     const query = this.query.trim();
@@ -356,6 +386,7 @@ export class BsArticleList extends LitElement {
         const page = await this.bridge.invoke('listArticles', this.request());
         if (generation !== this.generation) return;
         this.entries = page.rows.map(toEntry);
+        this.slots = [{ start: 0, count: page.rows.length, after: undefined, dropped: false }];
         this.next = page.next;
       }
       await this.updateComplete;
@@ -391,6 +422,7 @@ export class BsArticleList extends LitElement {
           })
         : this.bridge.invoke('listArticles', { ...this.request(), after: listAfter! }).then((res) => {
             if (generation !== this.generation) return;
+            this.slots.push({ start: this.entries.length, count: res.rows.length, after: listAfter!, dropped: false });
             this.entries = this.entries.concat(res.rows.map(toEntry));
             this.next = res.next;
           });
@@ -445,8 +477,12 @@ export class BsArticleList extends LitElement {
   }
 
   /** Selects the first or last loaded row. */
-  moveTo(edge: 'first' | 'last'): void {
-    if (this.entries.length) this.selectIndex(edge === 'first' ? 0 : this.entries.length - 1);
+  async moveTo(edge: 'first' | 'last'): Promise<void> {
+    if (!this.entries.length) return;
+    const index = edge === 'first' ? 0 : this.entries.length - 1;
+    this.pinned = index;
+    await this.ensureLoaded(index);
+    this.selectIndex(index);
   }
 
   /** Focuses the list itself (one focus stop; rows are reached with the keys). */
@@ -462,7 +498,7 @@ export class BsArticleList extends LitElement {
 
   private selectIndex(index: number): void {
     const entry = this.entries[index];
-    if (!entry) return;
+    if (!entry || entry.kind === 'gap') return;
     this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
     fire(this, 'bs-article-select', { id: entry.id });
   }
@@ -482,6 +518,60 @@ export class BsArticleList extends LitElement {
   private onRange(e: RangeChangedEvent): void {
     this.lastRangeEnd = e.last;
     if (e.last >= this.entries.length - this.prefetch) void this.loadMore();
+    this.keepNear(e.first, e.last);
+  }
+
+  /**
+   * Drops the pages far from rows first..last (never the selected row's) and fetches again the
+   * dropped ones that are coming into view.
+   */
+  private keepNear(first: number, last: number): void {
+    if (this.searching || this.slots.length === 0) return;
+    const selected = this.indexOfSelected();
+    const lo = first - this.keepRows;
+    const hi = last + this.keepRows;
+    let entries: ListEntry[] | null = null;
+    for (const slot of this.slots) {
+      const end = slot.start + slot.count;
+      const near = (end > lo && slot.start < hi) || (selected >= slot.start && selected < end) || (this.pinned >= slot.start && this.pinned < end);
+      if (!near && !slot.dropped) {
+        entries ??= this.entries.slice();
+        entries.fill(GAP, slot.start, end);
+        slot.dropped = true;
+      } else if (slot.dropped && end > first - this.prefetch && slot.start <= last + this.prefetch) {
+        void this.refill(slot);
+      }
+    }
+    if (entries) this.entries = entries;
+  }
+
+  /** Fetches a dropped page again with the cursor that first fetched it. */
+  private refill(slot: PageSlot): Promise<void> {
+    const pending = this.refilling.get(slot);
+    if (pending) return pending;
+    const generation = this.generation;
+    const request = { ...this.request(), ...(slot.after ? { after: slot.after } : {}) };
+    const done = this.bridge
+      .invoke('listArticles', request)
+      .then((res) => {
+        if (generation !== this.generation || !slot.dropped) return;
+        const entries = this.entries.slice();
+        res.rows.slice(0, slot.count).forEach((row, k) => (entries[slot.start + k] = toEntry(row)));
+        slot.dropped = false;
+        this.entries = entries;
+      })
+      .catch(() => {
+        // It stays a gap, and is asked for again the next time it scrolls into view.
+      })
+      .finally(() => this.refilling.delete(slot));
+    this.refilling.set(slot, done);
+    return done;
+  }
+
+  /** Settles when the row at `index` is loaded (fetching its page again if it was dropped). */
+  private async ensureLoaded(index: number): Promise<void> {
+    const slot = this.slots.find((s) => index >= s.start && index < s.start + s.count);
+    if (slot?.dropped) await this.refill(slot);
   }
 
   private toResult(hit: SearchResult): ListEntry {
@@ -527,7 +617,7 @@ export class BsArticleList extends LitElement {
         tabindex="0"
         .items=${this.entries}
         .layout=${LAYOUT}
-        .keyFunction=${(e: ListEntry | undefined, i: number) => e?.id ?? `gone-${i}`}
+        .keyFunction=${(e: ListEntry | undefined, i: number) => e?.id ?? `gap-${i}`}
         .renderItem=${(e: ListEntry | undefined, i: number) => (e ? this.renderEntry(e, i, i === selected) : html``)}
         @rangeChanged=${this.onRange}
         @keydown=${this.onKeyDown}
@@ -556,6 +646,8 @@ export class BsArticleList extends LitElement {
   }
 
   private renderEntry(entry: ListEntry, index: number, selected: boolean) {
+    // A dropped row while its page is fetched again: same height, nothing to read yet.
+    if (entry.kind === 'gap') return html`<div class="row gap" data-index=${index} aria-hidden="true"></div>`;
     if (entry.kind === 'result') {
       const hit = entry.hit;
       const where = matchedInLabel(hit.matchedIn);

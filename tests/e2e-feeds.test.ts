@@ -257,7 +257,14 @@ describe('feeds in the app', () => {
     await confirm.waitFor({ state: 'hidden' });
     expect(await feedLink(page, FEED_TITLE).count()).toBe(1);
 
-    await sidebar(page).getByRole('button', { name: `Remove feed ${FEED_TITLE}` }).focus();
+    // The closed dialog hands focus back when it has gone; wait for that before taking it.
+    const remove = sidebar(page).getByRole('button', { name: `Remove feed ${FEED_TITLE}` });
+    await expect
+      .poll(async () => {
+        await remove.focus();
+        return isFocused(remove);
+      }, POLL)
+      .toBe(true);
     await page.keyboard.press('Enter');
     await confirm.waitFor();
     await confirm.getByRole('button', { name: 'Remove feed' }).click();
