@@ -111,7 +111,13 @@ describe('an empty library', () => {
     expect(await article.isVisible()).toBe(true);
 
     // The picture opens from the keyboard too (it is focusable; Enter zooms).
-    await img.focus();
+    // The closed lightbox hands focus back as it goes; take it once that is done.
+    await expect
+      .poll(async () => {
+        await img.focus();
+        return img.evaluate((el) => el.matches(':focus'));
+      }, POLL)
+      .toBe(true);
     await page.keyboard.press('Enter');
     await box.waitFor();
     await page.keyboard.press('Escape');
