@@ -109,13 +109,19 @@ function sanitizer(): Sanitizer {
     return current;
   }
   current?.window.close();
-  const { window } = new JSDOM('');
-  const purifier = createDOMPurify(window as unknown as Window & typeof globalThis);
-  // Set once (not parsed again per call); IN_PLACE must be part of it or the node is copied.
-  purifier.setConfig({ ...config, IN_PLACE: true });
-  purifier.addHook('uponSanitizeAttribute', urlRules);
+  // IN_PLACE must be part of the set config, or DOMPurify copies the node into a new document.
+  const { window, purifier } = newPurifier({ ...config, IN_PLACE: true });
   current = { window, purifier, doc: window.document.implementation.createHTMLDocument(''), calls: 1, documents: 1 };
   return current;
+}
+
+/** A DOMPurify on a fresh jsdom window, its config set once (not parsed again per call). */
+function newPurifier(cfg: Config): { window: JSDOM['window']; purifier: ReturnType<typeof createDOMPurify> } {
+  const { window } = new JSDOM('');
+  const purifier = createDOMPurify(window as unknown as Window & typeof globalThis);
+  purifier.setConfig(cfg);
+  purifier.addHook('uponSanitizeAttribute', urlRules);
+  return { window, purifier };
 }
 
 /** The per-attribute URL rules, as a DOMPurify hook (exported for the comparison test). */
@@ -130,11 +136,7 @@ let stock: { window: { close(): void }; purifier: ReturnType<typeof createDOMPur
 function stockSanitize(html: string): string {
   if (!stock || stock.calls++ >= DOC_CALLS) {
     stock?.window.close();
-    const { window } = new JSDOM('');
-    const purifier = createDOMPurify(window as unknown as Window & typeof globalThis);
-    purifier.setConfig(config);
-    purifier.addHook('uponSanitizeAttribute', urlRules);
-    stock = { window, purifier, calls: 1 };
+    stock = { ...newPurifier(config), calls: 1 };
   }
   return stock.purifier.sanitize(html) as string;
 }
