@@ -88,17 +88,25 @@ function countWords(text: string): number {
 
 const statements = new WeakMap<Database, ReturnType<typeof prepare>>();
 
+/**
+ * The INSERT of an article row. feed_item_hash only for feed items: saveArticle also writes to
+ * libraries being built at older schema versions (tests/migrations.test.ts), which lack it.
+ */
+function insertArticleSql(feedItem: boolean): string {
+  return `
+      INSERT INTO articles (source_id, title, source, author, attribution, url, guid, content_hash, origin,
+                            published_at, saved_at, sort_at, lead, html, text, captions, word_count${feedItem ? ', feed_item_hash' : ''})
+      VALUES (@sourceId, @title, @source, @author, @attribution, @url, @guid, @contentHash, @origin,
+              @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount${feedItem ? ', @itemHash' : ''})`;
+}
+
 function prepare(db: Database) {
   return {
     byUrl: db.prepare<[string], { id: number }>('SELECT id FROM articles WHERE url = ?'),
     byHash: db.prepare<[string], { id: number }>('SELECT id FROM articles WHERE content_hash = ?'),
     sourceId: db.prepare<[string], { id: number }>(`SELECT id FROM sources WHERE kind = 'site' AND name = ?`),
     insertSource: db.prepare(`INSERT INTO sources (kind, name, created_at) VALUES ('site', ?, ?)`),
-    insertArticle: db.prepare(`
-      INSERT INTO articles (source_id, title, source, author, attribution, url, guid, content_hash, origin,
-                            published_at, saved_at, sort_at, lead, html, text, captions, word_count)
-      VALUES (@sourceId, @title, @source, @author, @attribution, @url, @guid, @contentHash, @origin,
-              @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount)`),
+    insertArticle: db.prepare(insertArticleSql(false)),
     insertFigure: db.prepare(`
       INSERT INTO figures (article_id, position, src, alt, caption, image_hash) VALUES (?, ?, ?, ?, ?, ?)`),
   };
@@ -130,7 +138,7 @@ export function saveArticle(db: Database, input: ArticleInput): SaveResult {
       sourceId =
         s.sourceId.get(input.source)?.id ?? Number(s.insertSource.run(input.source, savedAt).lastInsertRowid);
     }
-    const info = s.insertArticle.run({
+    const id = insertArticleRow(db, {
       sourceId,
       title: input.title,
       source: input.source,
@@ -142,17 +150,52 @@ export function saveArticle(db: Database, input: ArticleInput): SaveResult {
       origin: input.origin ?? null,
       publishedAt: input.publishedAt,
       savedAt,
-      sortAt: input.publishedAt ?? savedAt,
       lead: input.lead,
       html: input.html,
       text: input.text,
       captions: joinCaptions(input.figures),
       wordCount: countWords(input.lead) + countWords(input.text),
+      itemHash: null,
     });
-    const id = Number(info.lastInsertRowid);
-    input.figures.forEach((f, i) => s.insertFigure.run(id, i, f.src, f.alt, f.caption, f.imageHash ?? null));
+    insertFigures(db, id, input.figures);
     return { status: 'imported', id };
   }).immediate();
+}
+
+/** Every column of a new article row but the derived sort_at (published, else saved). */
+export interface NewArticleRow {
+  sourceId: number | null;
+  title: string;
+  source: string | null;
+  author: string | null;
+  attribution: string | null;
+  url: string | null;
+  guid: string | null;
+  contentHash: string;
+  origin: string | null;
+  publishedAt: number | null;
+  savedAt: number;
+  lead: string;
+  html: string;
+  text: string;
+  captions: string;
+  wordCount: number;
+  /** How a feed item looked when stored (db/feeds.ts); null for everything else. */
+  itemHash: string | null;
+}
+
+/** The one INSERT of an article row, for saved files and pages (above) and feed items (feeds.ts). */
+export function insertArticleRow(db: Database, row: NewArticleRow): number {
+  const { itemHash, ...columns } = row;
+  const values = { ...columns, sortAt: row.publishedAt ?? row.savedAt };
+  const info = itemHash === null ? stmts(db).insertArticle.run(values) : db.prepare(insertArticleSql(true)).run({ ...values, itemHash });
+  return Number(info.lastInsertRowid);
+}
+
+/** An article's figures, in order (inside the caller's transaction). */
+export function insertFigures(db: Database, articleId: number, figures: ArticleInput['figures']): void {
+  const { insertFigure } = stmts(db);
+  figures.forEach((f, i) => insertFigure.run(articleId, i, f.src, f.alt, f.caption, f.imageHash ?? null));
 }
 
 interface ArticleRow {

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { contentHash, joinCaptions, type ArticleInput } from './articles.js';
+import { contentHash, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
 
 /**
  * Feed subscriptions (sources of kind 'feed') and their items.
@@ -291,42 +291,28 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
     if (sameText) return { status: 'duplicate', id: sameText.id };
 
     const savedAt = input.savedAt ?? Date.now();
-    const info = db
-      .prepare(
-        `INSERT INTO articles (source_id, title, source, author, attribution, url, guid, content_hash, origin,
-                               published_at, saved_at, sort_at, lead, html, text, captions, word_count, feed_item_hash)
-         VALUES (@sourceId, @title, @source, @author, @attribution, @url, @guid, @hash, @origin,
-                 @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount, @itemHash)`,
-      )
-      .run({
-        sourceId,
-        title: input.title,
-        source: input.source,
-        author: input.author,
-        attribution: input.attribution,
-        url,
-        guid: input.guid,
-        hash,
-        origin: input.origin ?? null,
-        publishedAt: input.publishedAt,
-        savedAt,
-        sortAt: input.publishedAt ?? savedAt,
-        lead: input.lead,
-        html: input.html,
-        text: input.text,
-        captions,
-        wordCount,
-        itemHash: input.itemHash,
-      });
-    const id = Number(info.lastInsertRowid);
+    const id = insertArticleRow(db, {
+      sourceId,
+      title: input.title,
+      source: input.source,
+      author: input.author,
+      attribution: input.attribution,
+      url,
+      guid: input.guid,
+      contentHash: hash,
+      origin: input.origin ?? null,
+      publishedAt: input.publishedAt,
+      savedAt,
+      lead: input.lead,
+      html: input.html,
+      text: input.text,
+      captions,
+      wordCount,
+      itemHash: input.itemHash,
+    });
     insertFigures(db, id, input.figures);
     return { status: 'new', id };
   })();
-}
-
-function insertFigures(db: Database, articleId: number, figures: ArticleInput['figures']): void {
-  const insert = db.prepare(`INSERT INTO figures (article_id, position, src, alt, caption, image_hash) VALUES (?, ?, ?, ?, ?, ?)`);
-  figures.forEach((f, i) => insert.run(articleId, i, f.src, f.alt, f.caption, f.imageHash ?? null));
 }
 
 /**

@@ -514,6 +514,15 @@ export class BsApp extends LitElement {
   private async showList({ sourceId }: { sourceId: number | null }): Promise<void> {
     const reloadsItself = !this.list || this.filter !== 'all' || this.sourceId !== sourceId || this.query !== '';
     await this.loadSidebar();
+    await this.showAllOf(sourceId, reloadsItself);
+    this.list?.focus();
+  }
+
+  /**
+   * Leaves any search, shows the whole library (or one source) and waits until the list has it.
+   * `reloadsItself`: the list's inputs change, so it fetches on its own; otherwise reload it.
+   */
+  private async showAllOf(sourceId: number | null, reloadsItself: boolean): Promise<void> {
     this.forgetSearch();
     this.filter = 'all';
     this.sourceId = sourceId;
@@ -524,7 +533,6 @@ export class BsApp extends LitElement {
     } else {
       await this.list?.reload();
     }
-    this.list?.focus();
   }
 
   private async loadSavedSearches(): Promise<void> {
@@ -668,16 +676,7 @@ export class BsApp extends LitElement {
     // On the welcome screen the per-file lines say it all; elsewhere, one line in the status.
     if (result && this.counts?.all !== 0) this.reportImport(result);
     this.welcomeResult = result;
-    this.forgetSearch();
-    this.filter = 'all';
-    this.sourceId = null;
-    await this.updateComplete;
-    if (reloadsItself) {
-      await this.list?.updateComplete;
-      await this.list?.loaded;
-    } else {
-      await this.list?.reload();
-    }
+    await this.showAllOf(null, reloadsItself);
     if (openId !== null) {
       await this.open(openId);
       this.list?.revealSelected();
