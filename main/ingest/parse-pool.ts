@@ -15,9 +15,10 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
  * heap is capped: if it needs more, the worker dies, that file fails with "needs more than N MB",
  * and the import goes on. A worker that dies is replaced; files queued behind it are parsed again.
  *
- * Ordinary articles (a few KB) are parsed on the calling thread: measured on 2 cores, a pool of
- * parse workers was slower than one thread (785 against 917 articles/s: the isolates' garbage
- * collectors compete for the same cores), so the workers are for safety, not speed.
+ * Ordinary articles (a few KB) are parsed on the calling thread: the import is short of CPU, and
+ * on 2 cores two parse workers gained ~5 % (961 against 852–912 articles/s) for ~25 % more CPU
+ * per article (each isolate collects its own garbage; each article is copied between threads).
+ * `npm run bench:import -- --parse-workers N` measures it. The workers are for safety, not speed.
  */
 export interface ParsePool {
   /** A file on disk, as readArticleFile. */
