@@ -535,5 +535,7 @@ function renderBlocks(blocks: readonly Block[]): { html: string; text: string; f
     else html.push(`<p>${block.html}</p>`);
     text.push(block.plain);
   }
-  return { html: html.join('\n'), text: text.join('\n\n'), figures };
+  // No newline between blocks: each would be one more text node for the sanitiser to walk
+  // (about a third of an article's nodes, and DOMPurify on jsdom costs ~15 µs a node).
+  return { html: html.join(''), text: text.join('\n\n'), figures };
 }
