@@ -67,10 +67,12 @@ export function parseMarkdown(input: string, _opts?: { fileName?: string }): Par
   const figures: ParsedFigure[] = [];
   for (const part of parts) {
     if (part.kind === 'figure') {
-      html.push(`${figureHtml(part.figure, figures.length)}\n`);
+      html.push(figureHtml(part.figure, figures.length));
       figures.push(part.figure);
     } else {
-      html.push(parser.renderer.render(part.tokens, parser.options, env));
+      // Without the newline markdown-it ends a block with: between blocks it is only one more
+      // text node for the sanitiser to walk (as in text.ts).
+      html.push(parser.renderer.render(part.tokens, parser.options, env).replace(/\n$/, ''));
       if (part.plain) text.push(part.plain);
     }
   }
