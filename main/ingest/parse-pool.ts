@@ -16,8 +16,9 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
  * and the import goes on. A worker that dies is replaced; files queued behind it are parsed again.
  *
  * Ordinary articles (a few KB) are parsed on the calling thread: the import is short of CPU, and
- * on 2 cores two parse workers gained ~2 % (1,015 against 991–1,008 articles/s) for ~30 % more CPU
- * per article (each isolate collects its own garbage; each article is copied between threads).
+ * on 2 cores two parse workers gained next to nothing (1,015 against 889–1,008 articles/s) for
+ * ~30 % more CPU per article (each isolate collects its own garbage; each article is copied
+ * between threads).
  * `npm run bench:import -- --parse-workers N` measures it. The workers are for safety, not speed.
  */
 export interface ParsePool {
