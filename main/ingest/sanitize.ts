@@ -154,8 +154,10 @@ function isSafeImageSrc(value: string): boolean {
 export function sanitizeHtml(html: string): string {
   if (html === '') return '';
   const { purifier, doc } = sanitizer();
+  // root > holder > the fragment: the holder is what gets serialised, and detached afterwards.
   const root = doc.createElement(ROOT_TAG);
-  copyInto(parseFragment(FRAGMENT_CONTEXT, html, PARSE_OPTIONS), root, doc);
+  const holder = root.appendChild(doc.createElement(ROOT_TAG));
+  copyInto(parseFragment(FRAGMENT_CONTEXT, html, PARSE_OPTIONS), holder, doc);
   try {
     purifier.sanitize(root);
   } catch {
@@ -164,11 +166,13 @@ export function sanitizeHtml(html: string): string {
     // fragments go the stock way: DOMPurify parses the string itself.
     return stockSanitize(html);
   }
-  const clean = root.innerHTML;
+  if (root.firstChild !== holder || root.lastChild !== holder) return stockSanitize(html);
+  const clean = holder.innerHTML;
   // jsdom holds DOMPurify's node iterator (and so this root) through a WeakRef, which keeps its
   // target alive until the current turn of the event loop ends. A feed sanitises hundreds of items
-  // in one turn: emptied, each root keeps ~3 KB instead of its whole article (~75 KB).
-  root.textContent = '';
+  // in one turn: detached from the root, each article's tree can go (~75 KB an item). One removal,
+  // not one per top-level node: jsdom walks every node iterator still alive on each removal.
+  holder.remove();
   return clean;
 }
 
