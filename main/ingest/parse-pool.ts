@@ -21,7 +21,8 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
  * wait (two batches parsed ahead, 1 MB of files queued per worker) they reached 1,280–1,440
  * articles/s against ~1,000 here, but only once started: each loads jsdom first (0.35 s, over a
  * second while this thread parses), and through `broadsheet import` 500 files took 1.8 s instead
- * of 1.1 s and 4,000 files 4.5 s instead of 4.4 s (README, "Benchmarks").
+ * of 1.1 s and 4,000 files 4.5 s instead of 4.4 s. Sharing the parsing between this thread and
+ * one worker gained only from ~3,000 files on (README, "Benchmarks").
  * `npm run bench:import -- --parse-workers N` measures it. The workers are for safety, not speed.
  */
 export interface ParsePool {
