@@ -15,14 +15,10 @@ import type { ParseReply, ParseRequest } from './parse-worker.js';
  * heap is capped: if it needs more, the worker dies, that file fails with "needs more than N MB",
  * and the import goes on. A worker that dies is replaced; files queued behind it are parsed again.
  *
- * Ordinary articles (a few KB) are parsed on the calling thread: the import is short of CPU, and
- * on 2 cores two parse workers cost ~20 % more CPU per article (each isolate collects its own
- * garbage; each article is copied between threads). With the pipeline deepened so they never
- * wait (two batches parsed ahead, 1 MB of files queued per worker) they reached 1,280–1,440
- * articles/s against ~1,000 here, but only once started: each loads jsdom first (0.35 s, over a
- * second while this thread parses), and through `broadsheet import` 500 files took 1.8 s instead
- * of 1.1 s and 4,000 files 4.5 s instead of 4.4 s. Sharing the parsing between this thread and
- * one worker gained only from ~3,000 files on (README, "Benchmarks").
+ * Ordinary articles (a few KB) are parsed on the calling thread: the import is short of CPU. On
+ * 2 cores more threads cost ~20 % more CPU per article, and through `broadsheet import` a worker's
+ * start (jsdom loads, its JIT warms up) outweighs what it adds in ordinary imports: sharing the
+ * parsing with one worker paid only from ~3,000 files (figures: README, "Benchmarks").
  * `npm run bench:import -- --parse-workers N` measures it. The workers are for safety, not speed.
  */
 export interface ParsePool {

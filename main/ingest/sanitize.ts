@@ -166,6 +166,7 @@ export function sanitizeHtml(html: string): string {
     // fragments go the stock way: DOMPurify parses the string itself.
     return stockSanitize(html);
   }
+  // DOMPurify removed or moved the holder (it does not on any fragment we know): the stock way.
   if (root.firstChild !== holder || root.lastChild !== holder) return stockSanitize(html);
   const clean = holder.innerHTML;
   // jsdom holds DOMPurify's node iterator (and so this root) through a WeakRef, which keeps its
