@@ -148,13 +148,16 @@ describe('when something goes wrong', () => {
   });
 
   it('keeps the page and says so in one line when the web host stops mid-session', async () => {
-    const own = await startHost(path.join(dir!, 'stopped.sqlite'));
+    const stoppedDb = path.join(dir!, 'stopped.sqlite');
+    const own = await startHost(stoppedDb);
     let code: number | null | undefined;
     try {
       const { page, problems } = await open(own);
       await page.keyboard.press('j');
       const first = (await selectedTitle(page))!;
       await articleNamed(page, first).waitFor();
+      // Opening marks it read; let that reach the library first, or its failure is the alert below.
+      await expect.poll(() => listLibrary(stoppedDb).find((a) => a.title === first)?.isRead, POLL).toBe(true);
 
       code = await own.stop();
       expect(code, own.stderr()).toBe(0);
