@@ -282,6 +282,9 @@ export class BsApp extends LitElement {
   @state() private articleLoading = false;
   @state() private articleError: string | null = null;
   @state() private settings: Settings = cachedSettings();
+  /** Settings changed before the library's copy arrived; null once it has. */
+  private changedWhileLoading: Partial<Settings> | null = {};
+  private settingsWrites: Promise<void> = Promise.resolve();
   @state() private info: string | null = null;
   @state() private error: string | null = null;
   @state() private welcomeResult: ImportResult | null = null;
@@ -336,10 +339,14 @@ export class BsApp extends LitElement {
 
   private async loadSettings(): Promise<void> {
     try {
-      this.applySettings(await this.bridge.invoke('getSettings', {}));
+      const stored = await this.bridge.invoke('getSettings', {});
+      // A choice made while the library was answering wins over what the library had.
+      this.applySettings({ ...stored, ...this.changedWhileLoading });
     } catch (err) {
       this.applySettings(this.settings);
       this.notify('error', `Could not load your reader settings: ${messageOf(err)}`);
+    } finally {
+      this.changedWhileLoading = null;
     }
   }
 
@@ -351,9 +358,15 @@ export class BsApp extends LitElement {
 
   private changeSettings(patch: Partial<Settings>): void {
     this.applySettings({ ...this.settings, ...patch });
-    this.bridge.invoke('setSettings', patch).catch((err: unknown) => {
-      this.notify('error', `Could not save the setting: ${messageOf(err)}`);
-    });
+    if (this.changedWhileLoading) Object.assign(this.changedWhileLoading, patch);
+    // One write at a time, in the order they were made: over HTTP two quick changes can travel on
+    // two connections, and the older one must not land last.
+    this.settingsWrites = this.settingsWrites.then(() =>
+      this.bridge.invoke('setSettings', patch).then(
+        () => undefined,
+        (err: unknown) => this.notify('error', `Could not save the setting: ${messageOf(err)}`),
+      ),
+    );
   }
 
   private async loadSidebar(): Promise<void> {

@@ -358,6 +358,60 @@ describe('reader settings', () => {
     expect(await again.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBe(start);
     expect(await dataTheme()).toBe('light');
   });
+
+  it('keeps a choice made before the library answered, and stores quick changes in the order they were made', async () => {
+    const { page } = await open();
+    const theme = page.getByRole('combobox', { name: 'Theme' });
+    const dataTheme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const storedTheme = () =>
+      page.evaluate(async () => {
+        const token = new URL(location.href).searchParams.get('token') ?? '';
+        const res = await fetch('/api/getSettings', { method: 'POST', headers: { 'content-type': 'application/json', 'x-broadsheet-token': token }, body: '{}' });
+        return ((await res.json()) as { result: { theme: string } }).result.theme;
+      });
+    expect(await storedTheme()).toBe('light');
+
+    // The library is slow to say which settings it has on the next start…
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/getSettings', async (route) => {
+      await answered;
+      await route.continue();
+    }, { times: 1 });
+    // …and the first of two quick changes is slow to arrive, as on a second connection.
+    let writes = 0;
+    let secondSent!: () => void;
+    const second = new Promise<void>((resolve) => (secondSent = resolve));
+    await page.route('**/api/setSettings', async (route) => {
+      const n = ++writes;
+      if (n === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 500))]);
+      await route.continue();
+      if (n === 2) setTimeout(secondSent, 100);
+    });
+    let written = 0;
+    page.on('response', (r) => void (r.url().includes('/api/setSettings') && r.ok() && written++));
+
+    await page.reload();
+    await rows(page).first().waitFor();
+    await theme.selectOption('sepia');
+    await theme.selectOption('dark');
+    const settingsAnswer = page.waitForResponse((r) => r.url().includes('/api/getSettings'));
+    answer();
+    await settingsAnswer;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+    // The library's older copy did not undo the choice…
+    expect(await dataTheme()).toBe('dark');
+    expect(await theme.inputValue()).toBe('dark');
+    // …and the library ends with the last change, not the one that arrived late.
+    await expect.poll(() => written, POLL).toBe(2);
+    expect(await storedTheme()).toBe('dark');
+    await page.unroute('**/api/setSettings');
+
+    await page.reload();
+    await rows(page).first().waitFor();
+    await expect.poll(dataTheme, POLL).toBe('dark');
+    await saved(page, () => theme.selectOption('light')); // back to the default for the rest of the file
+  });
 });
 
 describe('offline reading', () => {
