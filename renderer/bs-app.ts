@@ -284,7 +284,6 @@ export class BsApp extends LitElement {
   @state() private settings: Settings = cachedSettings();
   /** Settings changed before the library's copy arrived; null once it has. */
   private changedWhileLoading: Partial<Settings> | null = {};
-  private settingsWrites: Promise<void> = Promise.resolve();
   @state() private info: string | null = null;
   @state() private error: string | null = null;
   @state() private welcomeResult: ImportResult | null = null;
@@ -359,14 +358,9 @@ export class BsApp extends LitElement {
   private changeSettings(patch: Partial<Settings>): void {
     this.applySettings({ ...this.settings, ...patch });
     if (this.changedWhileLoading) Object.assign(this.changedWhileLoading, patch);
-    // One write at a time, in the order they were made: over HTTP two quick changes can travel on
-    // two connections, and the older one must not land last.
-    this.settingsWrites = this.settingsWrites.then(() =>
-      this.bridge.invoke('setSettings', patch).then(
-        () => undefined,
-        (err: unknown) => this.notify('error', `Could not save the setting: ${messageOf(err)}`),
-      ),
-    );
+    this.bridge.invoke('setSettings', patch).catch((err: unknown) => {
+      this.notify('error', `Could not save the setting: ${messageOf(err)}`);
+    });
   }
 
   private async loadSidebar(): Promise<void> {

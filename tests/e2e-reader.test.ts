@@ -84,9 +84,19 @@ async function openArticle(page: Page, title: string) {
   return article;
 }
 
-/** Does something that changes a setting and waits until the library has stored it. */
+/** Does something that changes a setting and waits until the library holds what the page shows. */
 async function saved(page: Page, act: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/setSettings') && r.ok()), act()]);
+  await act();
+  // The page caches what it shows; the change is saved once the library holds the same.
+  const same = () =>
+    page.evaluate(async () => {
+      const token = new URL(location.href).searchParams.get('token') ?? '';
+      const res = await fetch('/api/getSettings', { method: 'POST', headers: { 'content-type': 'application/json', 'x-broadsheet-token': token }, body: '{}' });
+      const stored = ((await res.json()) as { result: Record<string, unknown> }).result;
+      const shown = JSON.parse(localStorage.getItem('broadsheet.settings') ?? '{}') as Record<string, unknown>;
+      return Object.keys(stored).every((k) => stored[k] === shown[k]);
+    });
+  await expect.poll(same, POLL).toBe(true);
 }
 
 describe('the article list', () => {
@@ -299,6 +309,33 @@ describe('star and read state', () => {
     await toolbar(page).getByRole('button', { name: 'Unstar', exact: true }).click();
     await expect.poll(() => showArticle(db, starId).isStarred, POLL).toBe(false);
   });
+
+  it('star then unstar in quick succession leaves the article unstarred, even when the first change is slow', async () => {
+    const { page } = await open();
+    const title = 'Harbour City Opens Its First Tram Line in Sixty Years';
+    const id = idOf(title);
+    await openArticle(page, title);
+    await expect.poll(() => showArticle(db, id).isRead, POLL).toBe(true); // opening marks it read
+    expect(showArticle(db, id).isStarred).toBe(false);
+
+    // The star travels slowly (as on a second connection); the unstar must not overtake it.
+    let changes = 0;
+    let done = 0;
+    let unstarSent!: () => void;
+    const unstar = new Promise<void>((resolve) => (unstarSent = resolve));
+    await page.route('**/api/setStarred', async (route) => {
+      const n = ++changes;
+      if (n === 1) await Promise.race([unstar, new Promise((r) => setTimeout(r, 500))]);
+      await route.continue();
+      if (n === 2) setTimeout(unstarSent, 100);
+    });
+    page.on('response', (r) => void (r.url().includes('/api/setStarred') && r.ok() && done++));
+    await page.keyboard.press('s');
+    await page.keyboard.press('s');
+    await toolbar(page).getByRole('button', { name: 'Star', exact: true }).waitFor();
+    await expect.poll(() => done, POLL).toBe(2);
+    expect(showArticle(db, id).isStarred).toBe(false);
+  });
 });
 
 describe('reader settings', () => {
@@ -309,13 +346,15 @@ describe('reader settings', () => {
     const dataTheme = () => page.evaluate(() => document.documentElement.dataset.theme);
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
-    await theme.selectOption('light');
+    // Each change is saved before the next, so that "the library holds what the page shows"
+    // cannot be true of an earlier change that matches.
+    await saved(page, () => theme.selectOption('light'));
     await expect.poll(dataTheme, POLL).toBe('light');
     const lightBg = await bg();
-    await theme.selectOption('dark');
+    await saved(page, () => theme.selectOption('dark'));
     await expect.poll(dataTheme, POLL).toBe('dark');
     expect(await bg()).not.toBe(lightBg);
-    await theme.selectOption('sepia');
+    await saved(page, () => theme.selectOption('sepia'));
     await expect.poll(dataTheme, POLL).toBe('sepia');
     await saved(page, () => theme.selectOption('dark'));
     expect(await dataTheme()).toBe('dark');
@@ -333,9 +372,9 @@ describe('reader settings', () => {
     const article = await openArticle(page, BELARUS.title);
     const size = () => article.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     const start = await size();
-    await page.getByRole('button', { name: 'Larger text' }).click();
+    await saved(page, () => page.getByRole('button', { name: 'Larger text' }).click());
     await expect.poll(size, POLL).toBe(start + 1);
-    await page.getByRole('button', { name: 'Larger text' }).click();
+    await saved(page, () => page.getByRole('button', { name: 'Larger text' }).click());
     await expect.poll(size, POLL).toBe(start + 2);
     await saved(page, () => page.getByRole('button', { name: 'Smaller text' }).click());
     await expect.poll(size, POLL).toBe(start + 1);
@@ -447,7 +486,7 @@ describe('screenshots for review', () => {
     await openArticle(page, BELARUS.title);
     const theme = page.getByRole('combobox', { name: 'Theme' });
     for (const t of ['light', 'dark', 'sepia'] as const) {
-      await theme.selectOption(t);
+      await saved(page, () => theme.selectOption(t));
       await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme), POLL).toBe(t);
       await page.evaluate(() => document.fonts.ready);
       const file = screenshotPath(`reader-${t}.png`);
