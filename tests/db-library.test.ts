@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { closeLibrary, LibraryOpenError, LibraryTooNewError, openLibrary, SCHEMA_VERSION } from '../db/library.js';
-import { deleteArticle, getArticle, listArticles, saveArticle, setRead, setStarred } from '../db/articles.js';
+import { contentHash, deleteArticle, getArticle, listArticles, saveArticle, setRead, setStarred } from '../db/articles.js';
 import { searchArticles } from '../db/search.js';
 import { runDoctor } from '../db/doctor.js';
 import type { Migration } from '../db/migrations/types.js';
@@ -113,6 +113,15 @@ describe('storing articles', () => {
     const b = saveArticle(db, { ...original, title: 'same WORDS', text: 'exactly the same body.', lead: 'other lead' });
     expect(b).toEqual({ status: 'duplicate', id: a.id });
     expect(db.prepare('SELECT count(*) FROM articles').pluck().get()).toBe(2);
+  });
+
+  it('finds the same text again whatever its whitespace and case, with the hash libraries already store', () => {
+    const messy = contentHash('  Đức \t Nghệ An ', 'Line one.\n\n  Line\u00a0two.\r\n\tThree  \u2003 four. ');
+    expect(messy).toBe(contentHash('đức nghệ an', 'line one. line two. three four.'));
+    // Stored in every library since the first schema: a change here would stop existing
+    // libraries from recognising a second save of an article they hold.
+    expect(messy).toBe('a3da0de26e96cbb33877170876472f16d0559a6161fbbe47f7a40cd479717904');
+    expect(contentHash('Title', 'one two')).not.toBe(contentHash('Title', 'onetwo'));
   });
 
   it('deletes figures with their article and keeps the search index in step', () => {
