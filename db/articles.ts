@@ -83,9 +83,8 @@ export function contentHash(title: string, text: string): string {
   return createHash('sha256').update(norm(title)).update('\u0000').update(norm(text)).digest('hex');
 }
 
-function countWords(text: string): number {
-  const m = text.match(/\S+/g);
-  return m ? m.length : 0;
+export function countWords(text: string): number {
+  return text.match(/\S+/g)?.length ?? 0;
 }
 
 const statements = new WeakMap<Database, ReturnType<typeof prepare>>();

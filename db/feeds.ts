@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { contentHash, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
+import { contentHash, countWords, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
 
 /**
  * Feed subscriptions (sources of kind 'feed') and their items.
@@ -225,10 +225,6 @@ export type StoreOutcome =
   | { status: 'unchanged'; id: number }
   /** Already in the library under another source (same address, or same title and text). */
   | { status: 'duplicate'; id: number };
-
-function countWords(text: string): number {
-  return text.match(/\S+/g)?.length ?? 0;
-}
 
 /**
  * Stores one feed item: inserted when its guid is new to the feed, rewritten in place (read and
