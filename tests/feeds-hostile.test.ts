@@ -166,6 +166,8 @@ describe('hostile XML', () => {
     for (const [body, error] of [
       ['', /this is not a feed/],
       ['<html><body>Oops</body></html>', /this is not a feed/],
+      // Built to make the old "is it a web page?" regex backtrack for minutes.
+      ['<!-' + '---><!----><!-'.repeat(290), /^the feed is not well-formed XML/],
       ['{"version": "https://jsonfeed.org/version/1.1", "title": "Cut', /the JSON feed is not valid JSON/],
     ] as const) {
       server.route('/feeds/harbour.rss', { body, type: 'application/rss+xml' });

@@ -79,6 +79,11 @@ describe('processImage: what a picture is, from its bytes', () => {
 
   it('refuses an HTML page served as a picture', async () => {
     expect(await refusal(HTML_ERROR_PAGE, { declaredType: 'image/jpeg' })).toBe('not an image (it is text/html)');
+    const commented = Buffer.from('<!-- cache: miss -->\n<!---->\n<html><body>Not found</body></html>');
+    expect(await refusal(commented, { declaredType: 'image/jpeg' })).toBe('not an image (it is text/html)');
+    // Built to make the old sniffing regex backtrack for minutes; now an answer like any other.
+    const hostile = Buffer.from('<!-' + '---><!----><!-'.repeat(140));
+    expect(await refusal(hostile, { declaredType: 'image/jpeg' })).toBe('not an image (it is text)');
   });
 
   it('refuses SVG, which can carry scripts', async () => {

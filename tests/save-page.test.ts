@@ -251,6 +251,11 @@ describe('savePage: encodings', () => {
     expect(sniff('<!-- <meta charset="big5"> --><meta charset="utf-8">')).toBe('utf-8');
     expect(sniff('<meta charset="utf-16le">')).toBe('utf-8');
     expect(sniff('<p>no declaration</p>')).toBeNull();
+    expect(sniff('<!-- never closed <meta charset="big5">')).toBeNull();
+    expect(sniff('<meta charset = " windows-1251">')).toBe('windows-1251');
+    // Shapes that made the old patterns rescan the head from every '<meta' or every tab.
+    expect(sniff('<meta<0'.repeat(600))).toBeNull();
+    expect(sniff(`<meta charset=${'\t'.repeat(4000)}=x>`)).toBeNull();
   });
 });
 
@@ -260,11 +265,14 @@ describe('savePage: pages that cannot be saved', () => {
       '/report.pdf': { type: 'application/pdf', body: Buffer.from('%PDF-1.7\n%%EOF') },
       '/feed.xml': { type: 'application/rss+xml', body: '<rss version="2.0"><channel><title>x</title></channel></rss>' },
       '/untyped': { type: '', body: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
+      // Built to make the old "does it look like HTML?" regex backtrack for minutes.
+      '/hostile': { type: '', body: '<!-' + '---><!----><!-'.repeat(70) },
     });
     const { db } = library();
     await expect(savePage(db, site.server.url('/report.pdf'))).rejects.toThrow(`${site.server.url('/report.pdf')}: not a web page (it is application/pdf)`);
     await expect(savePage(db, site.server.url('/feed.xml'))).rejects.toThrow('not a web page (it is application/rss+xml: a feed? Subscribe with `broadsheet feeds add`)');
     await expect(savePage(db, site.server.url('/untyped'))).rejects.toThrow('not a web page (the server did not say what it is, and it does not look like HTML)');
+    await expect(savePage(db, site.server.url('/hostile'))).rejects.toThrow('not a web page (the server did not say what it is, and it does not look like HTML)');
     await expect(savePage(db, site.server.url('/nothing-here'))).rejects.toThrow(`${site.server.url('/nothing-here')}: the server answered 404 Not Found`);
     await expect(savePage(db, 'file:///etc/passwd')).rejects.toThrow('file:///etc/passwd: only http and https addresses can be fetched, not file');
     expect(count(db, 'articles')).toBe(0);

@@ -18,6 +18,7 @@ import { parseHtmlBounded } from '../ingest/parse-pool.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
 import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
+import { startsWithAfterProlog } from '../ingest/sniff.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
 import { listFeedViews } from './api.js';
 import { convertFeedHtml, htmlToText } from './content.js';
@@ -301,7 +302,7 @@ async function fetchFullText(run: Run, url: string): Promise<ParsedArticle | nul
 }
 
 function startsAlike(text: string, summary: string): boolean {
-  const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/[.…\s]+$/, '').trim().toLowerCase();
+  const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/(?<![.…\s])[.…\s]+$/, '').trim().toLowerCase();
   const a = norm(text);
   const b = norm(summary);
   return b.length === 0 || a.startsWith(b.slice(0, Math.min(b.length, 200)));
@@ -399,9 +400,11 @@ function fetchFeedResponse(url: string, timeoutMs: number | undefined): Promise<
   return fetchBounded(url, { accept: FEED_ACCEPT, maxBytes: FEED_MAX_BYTES, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
+const HTML_START = /<(?:!doctype\s+html|html|head|body)[\s>]/iy;
+
 function looksLikeHtml(res: FetchResult, text: string): boolean {
   if (res.contentType === 'text/html' || res.contentType === 'application/xhtml+xml') return true;
-  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]/i.test(text.slice(0, 4096));
+  return startsWithAfterProlog(text.slice(0, 4096), HTML_START);
 }
 
 function feedView(db: Database, id: number): FeedView {

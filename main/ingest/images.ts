@@ -5,6 +5,7 @@ import sharp, { type Metadata } from 'sharp';
 import { hasImage, imageHash, storeImageWithThumbnail, type ThumbnailInput } from '../../db/images.js';
 import { checkUrl, fetchBounded, FetchError } from '../net/fetch.js';
 import { sanitizeHtml } from './sanitize.js';
+import { startsWithAfterProlog } from './sniff.js';
 import type { ParsedArticle, ParsedFigure } from './types.js';
 
 /**
@@ -376,18 +377,23 @@ function decodeDataUrl(src: string, maxBytes: number): Uint8Array {
   }
 }
 
+const SVG_START = /<svg[\s>/]/iy;
+const XML_DECLARATION = /<\?xml[^>]*>/iy;
+const SVG_DOCTYPE = /<!DOCTYPE\s+svg[^>]*>/iy;
+const HTML_START = /<(?:!doctype\s+html|html|head|body|title|meta|script|div|p)[\s>/]/iy;
+
 /** Why bytes that are not an accepted picture were refused, in words. */
 function describeRefusedType(bytes: Uint8Array, detected: string | null, declared: string | null): string {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048)).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, '');
   // Before the detected type: file-type calls an SVG with an XML declaration application/xml.
-  if (/^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE\s+svg[^>]*>\s*)*<svg[\s>/]/i.test(head)) return svgRefusal;
+  if (startsWithAfterProlog(head, SVG_START, [XML_DECLARATION, SVG_DOCTYPE])) return svgRefusal;
   if (detected) {
     if (detected === 'image/svg+xml') return svgRefusal;
     return detected.startsWith('image/')
       ? `${detected} pictures are not kept (only JPEG, PNG, GIF, WebP and AVIF)`
       : `not an image (it is ${detected})`;
   }
-  if (/^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body|title|meta|script|div|p)[\s>/]/i.test(head)) {
+  if (startsWithAfterProlog(head, HTML_START)) {
     return 'not an image (it is text/html)';
   }
   if (/^\s*[{[]/.test(head) && declared?.includes('json')) return 'not an image (it is JSON)';

@@ -3,6 +3,7 @@ import { saveArticle } from '../../db/articles.js';
 import { checkUrl, decodeText, fetchBounded, type FetchResult } from '../net/fetch.js';
 import { parseHtmlBounded } from './parse-pool.js';
 import { storeArticleImages, type ImageOptions } from './images.js';
+import { startsWithAfterProlog } from './sniff.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
 /**
@@ -123,11 +124,11 @@ function sameSite(a: string, b: string): boolean {
  * HTML prescan, or null. A declared UTF-16 means UTF-8 (the bytes were read as ASCII to find it).
  */
 export function sniffHtmlCharset(body: Uint8Array): string | null {
-  const head = new TextDecoder('latin1').decode(body.subarray(0, 4096)).replace(/<!--[\s\S]*?-->/g, '');
-  for (const meta of head.match(/<meta\b[^>]*>/gi) ?? []) {
-    const direct = /\bcharset\s*=\s*["']?\s*([\w.:-]+)/i.exec(meta);
+  const head = withoutComments(new TextDecoder('latin1').decode(body.subarray(0, 4096)));
+  for (const meta of metaTags(head)) {
+    const direct = /\bcharset\s*=\s*(?:["']\s*)?([\w.:-]+)/i.exec(meta);
     if (!direct) continue;
-    const isHttpEquiv = /\bhttp-equiv\s*=\s*["']?\s*content-type/i.test(meta);
+    const isHttpEquiv = /\bhttp-equiv\s*=\s*(?:["']\s*)?content-type/i.test(meta);
     const isCharsetAttr = /\scharset\s*=/i.test(meta.replace(/\bcontent\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)/i, ''));
     if (!isCharsetAttr && !isHttpEquiv) continue;
     const label = direct[1]!.toLowerCase();
@@ -136,9 +137,38 @@ export function sniffHtmlCharset(body: Uint8Array): string | null {
   return null;
 }
 
+/** The text without its <!-- comments --> (an unterminated one runs to the end). */
+function withoutComments(text: string): string {
+  let out = '';
+  let at = 0;
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
+    out += text.slice(at, open);
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+  return out + text.slice(at);
+}
+
+/** Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the end from every '<meta' when no '>' follows. */
+function metaTags(text: string): string[] {
+  const tags: string[] = [];
+  const start = /<meta\b/gi;
+  for (let m = start.exec(text); m; m = start.exec(text)) {
+    const end = text.indexOf('>', m.index);
+    if (end < 0) break;
+    tags.push(text.slice(m.index, end + 1));
+    start.lastIndex = end + 1;
+  }
+  return tags;
+}
+
+const HTML_START = /<(?:!doctype\s+html|html|head|body)[\s>]/iy;
+const UTF8_BOM_AS_LATIN1 = /\u00ef\u00bb\u00bf/y;
+
 function looksLikeHtml(body: Uint8Array): boolean {
   const head = new TextDecoder('latin1').decode(body.subarray(0, 1024));
-  return /^\s*(?:\u00ef\u00bb\u00bf)?\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]/i.test(head);
+  return startsWithAfterProlog(head, HTML_START, [UTF8_BOM_AS_LATIN1]);
 }
 
 function describeType(type: string | null): string {

@@ -1,0 +1,40 @@
+/**
+ * What a document starts with, once its prolog is skipped: whitespace, comments and whatever else
+ * a caller allows there (a byte order mark, an XML declaration, a doctype).
+ *
+ * This is a scan, not one regex, on purpose. The obvious regex,
+ * /^\s*(?:<!--[\s\S]*?-->\s*)*<html/, backtracks exponentially: 250 hostile bytes of
+ * '<!-' and '--><!---->' kept it busy for minutes, and these sniffers run on what any web server
+ * sends (feed responses, pictures, saved pages). Here every character is looked at a bounded
+ * number of times.
+ */
+
+const SPACE = /\s*/y;
+
+/**
+ * Whether `text`, after its prolog, matches `start` (a sticky regex, tried once, at that place).
+ * `skip` are sticky regexes for the other things a prolog may hold; each is tried where the scan
+ * stands and must match a bounded stretch without backtracking into what follows (`<!DOCTYPE\s+svg[^>]*>`).
+ */
+export function startsWithAfterProlog(text: string, start: RegExp, skip: readonly RegExp[] = []): boolean {
+  let at = 0;
+  for (;;) {
+    SPACE.lastIndex = at;
+    SPACE.test(text);
+    at = SPACE.lastIndex;
+    if (text.startsWith('<!--', at)) {
+      const end = text.indexOf('-->', at + 4);
+      if (end < 0) return false; // an unterminated comment: nothing after it
+      at = end + 3;
+      continue;
+    }
+    const skipped = skip.find((re) => {
+      re.lastIndex = at;
+      return re.test(text) && re.lastIndex > at;
+    });
+    if (!skipped) break;
+    at = skipped.lastIndex;
+  }
+  start.lastIndex = at;
+  return start.test(text);
+}
