@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { ArticleDetail } from '../db/articles.js';
+import { formatArticle, formatSnippet } from '../main/cli/format.js';
 import { REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
 
 const BIN = path.join(REPO, 'main/cli/bin.mjs');
@@ -173,5 +175,69 @@ describe('broadsheet doctor', () => {
     expect(r.stdout).toContain('integrity:      ok');
     expect(r.stdout).toContain('articles:       1 (1 unread, 0 starred)');
     expect(r.stdout).toContain('figures:        3');
+  });
+});
+
+describe('terminal formatting', () => {
+  const article = (html: string, captions: string[] = []): ArticleDetail => ({
+    id: 1, title: 'T', source: null, sourceId: null, author: null, attribution: null, url: null, origin: null,
+    publishedAt: null, savedAt: 0, lead: '', html, text: '', wordCount: 0, isRead: false, isStarred: false,
+    figures: captions.map((caption, position) => ({ position, src: 'https://e.example/p.jpg', alt: '', caption, imageHash: null, width: null, height: null, mime: null })),
+  });
+  /** The body as formatArticle prints it (after the title, rule, meta line and blank line). */
+  const body = (html: string, captions?: string[]) => formatArticle(article(html, captions)).split('\n').slice(4).join('\n');
+
+  it('marks snippet matches: up to the first </mark> on the same line, unclosed ones left alone', () => {
+    expect(formatSnippet('a <mark>b</mark> c <mark>d</mark>', false)).toBe('a [b] c [d]');
+    expect(formatSnippet('a <mark>b</mark>', true)).toBe('a \x1b[1mb\x1b[22m');
+    expect(formatSnippet('<mark>a<mark>b</mark>', false)).toBe('[a<mark>b]');
+    expect(formatSnippet('<mark>a\n</mark> <mark>b</mark>', false)).toBe('<mark>a </mark> [b]');
+    expect(formatSnippet('<mark>a<mark>b\n</mark>c</mark>', false)).toBe('<mark>a<mark>b </mark>c</mark>');
+    expect(formatSnippet('x <mark>y', false)).toBe('x <mark>y');
+    expect(formatSnippet('&#60;b&#62; <mark>&#38;</mark>', false)).toBe('<b> [&]');
+  });
+
+  it('renders an article body: figures, headings, list items, line breaks, tags and entities', () => {
+    const html = [
+      '<h2 id="a">Heading</h2>',
+      '<p>One<br>two &amp; <a href="https://e.example/">three</a> &lt;x&gt; &quot;q&quot; &#39;s&#39;&nbsp;!</p>',
+      '<figure data-figure="1"><img src="p.jpg"><figcaption>ignored</figcaption></figure>',
+      '<figure class="x" data-figure="0" data-figure="1">no caption here</figure>',
+      '<figure>not numbered</figure>',
+      '<ul><li>first</li><li class="b">second</li></ul>',
+      '<h3>Open heading',
+    ].join('\n');
+    expect(body(html, ['', 'The second'])).toBe([
+      '## Heading',
+      '',
+      'One',
+      'two & three <x> "q" \'s\' !',
+      '',
+      '[Figure 2: The second]',
+      '',
+      '[Figure 2: The second]',
+      '',
+      'not numbered',
+      '  • first',
+      '  • second',
+      '',
+      'Open heading',
+    ].join('\n'));
+    // A bare '<' (never in stored HTML, where text has &lt;) runs to the next '>', if any.
+    expect(body('a <b and> c')).toBe('a  c');
+    expect(body('<p>a <b and</p> c')).toBe('a <b and\n c');
+    expect(body('<p>a <> b</p>')).toBe('a <> b');
+  });
+
+  it('formats hostile markup in linear time (these took seconds to minutes)', () => {
+    // '<mark>' with no '</mark>' before the line break: each was scanned to the end of the line.
+    expect(formatSnippet(`${'<mark>'.repeat(50_000)}\n<mark>w</mark>`, false)).toBe(`${'<mark>'.repeat(50_000)} [w]`);
+    // '<li' and '<' without '>': each one was scanned to the end.
+    expect(body('<li'.repeat(50_000))).toBe('<li'.repeat(50_000));
+    expect(body('<\0'.repeat(50_000))).toBe('<\0'.repeat(50_000));
+    // Opening tags never closed.
+    expect(body(`<p>a</p>${'<h2>'.repeat(25_000)}`)).toBe('a');
+    expect(body(`${'<figure'.repeat(2_000)}${'data-figure="0"'.repeat(2_000)}`)).toBe(`${'<figure'.repeat(2_000)}${'data-figure="0"'.repeat(2_000)}`);
+    expect(body(`${'<figure data-figure="0">'.repeat(20_000)}`, ['c'])).toBe('');
   });
 });

@@ -108,6 +108,7 @@ describe('broadsheet feeds and opml', () => {
     // The same document (its creation date aside, which is the second it was written).
     const undated = (opml: string) => opml.replace(/<dateCreated>[^<]*<\/dateCreated>/, '');
     expect(undated(fs.readFileSync(file, 'utf8'))).toBe(undated(out.stdout));
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/<\/opml>\n$/); // trailing white space: one line break
 
     const other = path.join(dir, 'other.sqlite');
     const round = await broadsheet(other, 'opml', 'import', file);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getFeed, listFeeds } from '../db/feeds.js';
 import { closeLibrary, openLibrary, type Database } from '../db/library.js';
-import { parseFeedDocument } from '../main/feeds/parse.js';
+import { convertFeedHtml } from '../main/feeds/content.js';
+import { looksLikeFeed, parseFeedDocument } from '../main/feeds/parse.js';
 import { addFeed, refreshFeeds } from '../main/feeds/refresh.js';
 import { ENTITY_MESSAGE, FeedError, prepareXml } from '../main/feeds/xml.js';
 import { fixture, startFeedServer, type FeedServer } from './feeds-server.js';
@@ -214,5 +215,43 @@ describe('the XML gate itself', () => {
     for (const input of ['<', '<a', '<a></b>', '<a><b></a>', '\u0000\u0001', '<a x="1" x="2"/>', '<?xml version="1.0"?>', '<rss><channel>']) {
       expect(() => parseFeedDocument(input, 'http://example.invalid/feed'), JSON.stringify(input)).toThrow(FeedError);
     }
+  });
+});
+
+describe('hostile item markup and feed sniffing', () => {
+  const BASE = 'https://e.example/a/';
+  const picture = (srcset: string) => convertFeedHtml(`<p>Text</p><img srcset="${srcset}" alt="x">`, BASE).figures[0]?.src;
+
+  it('splits srcset at a comma and white space, and at a comma before a word, white space and a digit', () => {
+    expect(picture('a.jpg 400w, b.jpg 1600w, c.jpg 3200w')).toBe(`${BASE}b.jpg`);
+    expect(picture('a.jpg 400w,\n\tb.jpg 1600w,  c.jpg 3200w')).toBe(`${BASE}b.jpg`);
+    expect(picture('one.jpg,two.jpg 2x,three.jpg 3x')).toBe(`${BASE}two.jpg`);
+    expect(picture('a.jpg 3200w,,b.jpg 2400w')).toBe(`${BASE}b.jpg`);
+    expect(picture('a,b.jpg')).toBe(`${BASE}a,b.jpg`);
+    expect(picture('a,b.jpg x')).toBe(`${BASE}a,b.jpg`);
+  });
+
+  it('reads a srcset made of commas in linear time (this took seconds)', () => {
+    // Every comma is followed by the rest of one long word, white space and a digit.
+    expect(picture(`a.jpg,${'x,'.repeat(100_000)}b.jpg 2x`)).toBe(`${BASE}b.jpg`);
+    expect(picture(`${',x'.repeat(50_000)} 1x`)).toBe(`${BASE}x`);
+  });
+
+  it('turns white space with a line break between tags into one line break, in linear time', () => {
+    expect(convertFeedHtml('<ul>\n  <li>a</li>  \n\n <li>b</li> <li>c</li>\n</ul>', BASE).html).toBe('<ul>\n<li>a</li>\n<li>b</li> <li>c</li>\n</ul>');
+    // A long run of line breaks after a tag and before text, not a tag: each split of it was tried.
+    const html = convertFeedHtml(`<p><b>a</b>${'\n'.repeat(100_000)}b</p>`, BASE).html;
+    expect(html).toBe(`<p><b>a</b>${'\n'.repeat(100_000)}b</p>`);
+  });
+
+  it('skips comments before the root element when sniffing a feed', () => {
+    expect(looksLikeFeed('<?xml version="1.0"?><!-- <html> --><rss version="2.0">')).toBe(true);
+    expect(looksLikeFeed('<!-- a --><!-- <rss> --><html>')).toBe(false);
+    expect(looksLikeFeed('<!--><html> --><feed>')).toBe(true);
+    expect(looksLikeFeed('<!-- never closed <html>')).toBe(false);
+    expect(looksLikeFeed('<!-- never closed --><!-- <html> <feed>')).toBe(false);
+    // The 4 KB it reads, all comment openings: every one used to look for '-->' to the end.
+    expect(looksLikeFeed(`${'<!--'.repeat(1_100)}<feed>`)).toBe(false);
+    expect(looksLikeFeed(`<!---->${'<!--'.repeat(1_000)}-->\n<feed>`)).toBe(true);
   });
 });

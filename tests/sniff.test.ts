@@ -4,7 +4,7 @@
  * minutes on a few hundred bytes).
  */
 import { describe, expect, it } from 'vitest';
-import { startsWithAfterProlog } from '../main/ingest/sniff.js';
+import { startsWithAfterProlog, withoutComments } from '../main/ingest/sniff.js';
 
 const HTML = /<(?:!doctype\s+html|html|head|body)[\s>]/iy;
 const SVG = /<svg[\s>/]/iy;
@@ -35,5 +35,15 @@ describe('startsWithAfterProlog', () => {
     expect(startsWithAfterProlog('<?xml'.repeat(100_000), SVG, [XML_DECLARATION, SVG_DOCTYPE])).toBe(false);
     expect(startsWithAfterProlog('<!DOCTYPE\tsvg'.repeat(100_000), SVG, [XML_DECLARATION, SVG_DOCTYPE])).toBe(false);
     expect(startsWithAfterProlog(' '.repeat(1_000_000) + 'x', HTML)).toBe(false);
+  });
+});
+
+describe('withoutComments', () => {
+  it('drops each comment, and everything after one that is never closed', () => {
+    expect(withoutComments('a<!-- b -->c<!---->d')).toBe('acd');
+    expect(withoutComments('a<!-- b --> c --> d')).toBe('a c --> d');
+    expect(withoutComments('a<!-- never closed <meta charset="big5">')).toBe('a');
+    expect(withoutComments('no comments')).toBe('no comments');
+    expect(withoutComments('<!--'.repeat(200_000))).toBe('');
   });
 });

@@ -46,7 +46,11 @@ function militaryZone(letter: string): number | undefined {
   return undefined;
 }
 
-const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?(?:\s+\(?([a-z]{1,5})\)?)?$/i;
+// After the time: [white space and] a zone, then white space and a name; or only trailing white
+// space. Each run of white space belongs to one group (a bare \s* before the optional zone and the
+// name's \s+ split a run every way: quadratic). Same strings and captures as the plain form
+// /…)?\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)?(?:\s+\(?([a-z]{1,5})\)?)?$/i.
+const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?(?:\s*(z|utc|gmt|[+-]\d{2}(?::?\d{2})?)|\s*$)?(?:\s+\(?([a-z]{1,5})\)?)?$/i;
 const NUMERIC_OFFSET = /^(?:(?:gmt|utc|ut)?([+-])(\d{1,2})(?::?(\d{2}))?)$/i;
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?$/;
 
@@ -130,7 +134,7 @@ function parseRfc822Like(text: string): number | null {
     }
     if (/^[a-z]{2,5}$/.test(bare) && time) continue; // an unknown zone name: read as UTC
     if (/^\d{1,2}(?:st|nd|rd|th)$/.test(token)) {
-      numbers.push(token.replace(/\D+$/, ''));
+      numbers.push(token.replace(/(?<!\D)\D+$/, '')); // same match as /\D+$/: it starts where the run does, tried once
       continue;
     }
     return null;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DetectError, parseFeed, parseJsonFeed } from 'feedsmith';
 import { absolute, htmlToText, textToHtml } from './content.js';
 import { FeedError, prepareXml } from './xml.js';
+import { withoutComments } from '../ingest/sniff.js';
 
 /**
  * A fetched feed document (RSS 2.0, RSS 1.0/RDF, Atom 1.0, JSON Feed 1.0/1.1) → one flat shape.
@@ -45,7 +46,7 @@ export function looksLikeFeed(text: string): boolean {
   const head = text.slice(0, 4096).replace(/^\uFEFF?\s+/, '');
   if (head.startsWith('{')) return /"version"\s*:\s*"https?:\/\/jsonfeed\.org\/version\//.test(text.slice(0, 65536));
   if (!head.startsWith('<')) return false;
-  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(head.replace(/<!--[\s\S]*?-->/g, ''));
+  const root = /<(?!\?|!)([A-Za-z_][\w.:-]*)/.exec(withoutComments(head));
   const name = root?.[1]?.toLowerCase() ?? '';
   return name === 'rss' || name === 'feed' || name === 'rdf:rdf' || name.endsWith(':rss') || name.endsWith(':feed') || name === 'channel';
 }

@@ -3,7 +3,7 @@ import { saveArticle } from '../../db/articles.js';
 import { checkUrl, decodeText, fetchBounded, type FetchResult } from '../net/fetch.js';
 import { parseHtmlBounded } from './parse-pool.js';
 import { storeArticleImages, type ImageOptions } from './images.js';
-import { startsWithAfterProlog } from './sniff.js';
+import { startsWithAfterProlog, withoutComments } from './sniff.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
 /**
@@ -135,19 +135,6 @@ export function sniffHtmlCharset(body: Uint8Array): string | null {
     return /^utf-?16/.test(label) ? 'utf-8' : label === 'x-user-defined' ? 'windows-1252' : label;
   }
   return null;
-}
-
-/** The text without its <!-- comments --> (an unterminated one runs to the end). */
-function withoutComments(text: string): string {
-  let out = '';
-  let at = 0;
-  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
-    out += text.slice(at, open);
-    const close = text.indexOf('-->', open + 4);
-    if (close < 0) return out;
-    at = close + 3;
-  }
-  return out + text.slice(at);
 }
 
 /** Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the end from every '<meta' when no '>' follows. */

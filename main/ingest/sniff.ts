@@ -12,6 +12,23 @@
 const SPACE = /\s*/y;
 
 /**
+ * The text without its <!-- comments -->; a comment that is never closed runs to the end, as in
+ * an HTML or XML parser. Linear: text.replace(/<!--[\s\S]*?-->/g, '') looked for '-->' to the end
+ * from every '<!--' when there was none.
+ */
+export function withoutComments(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let open = text.indexOf('<!--'); open !== -1; open = text.indexOf('<!--', copied)) {
+    out += text.slice(copied, open);
+    const close = text.indexOf('-->', open + 4);
+    if (close === -1) return out;
+    copied = close + 3;
+  }
+  return out + text.slice(copied);
+}
+
+/**
  * Whether `text`, after its prolog, matches `start` (a sticky regex, tried once, at that place).
  * `skip` are sticky regexes for the other things a prolog may hold; each is tried where the scan
  * stands and must match a bounded stretch without backtracking into what follows (`<!DOCTYPE\s+svg[^>]*>`).
