@@ -32,7 +32,7 @@ export function liveQuery(text: string): string {
   if (/["*)]$/.test(query)) return query;
   if ((query.match(/"/g)?.length ?? 0) % 2 === 1) return query;
 
-  let last = query.slice(query.search(/\S+$/u));
+  let last = query.slice(query.search(/(?<!\S)\S+$/u));
   // Opening parentheses and minus signs in front of the word: `(minsk`, `-(minsk`, `(-minsk`.
   const lead = /^[(-]*/.exec(last)![0];
   if (lead.includes('-')) return query;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readability } from '@mozilla/readability';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
+import { parseArticleBytes } from '../main/ingest/file.js';
 import { parseHtmlPage } from '../main/ingest/html.js';
 import { IngestError, type ParsedArticle } from '../main/ingest/types.js';
 
@@ -508,5 +509,44 @@ describe('parseHtmlPage details', () => {
     expect(article.figures[299]).toEqual({ src: 'https://e.example/img/2990.jpg', alt: '', caption: 'Caption 2990' });
     // About 1 s on a laptop; the quadratic version took over 6 s.
     expect(elapsed).toBeLessThan(5000);
+  });
+
+  // 200,000 characters shaped to make a pattern backtrack: 13-40 s each while those patterns were quadratic.
+  describe('input built against the whitespace and punctuation patterns', () => {
+    const n = 200_000;
+
+    it('a <pre> line of tabs before text (plain text)', () => {
+      const article = parseHtmlPage(page(`${prose(3)}<pre>${'\t'.repeat(n)}x\ny</pre>`));
+      const paragraph = (i: number): string => `Paragraph ${i} is ordinary prose, long enough to count as article text, with a clause or two, and a full stop.`;
+      expect(article.text).toBe(`${paragraph(1)}\n\n${paragraph(2)}\n\nx\ny`);
+    });
+
+    it('a run of newlines after a tag that no other tag follows (whitespace between tags)', () => {
+      const newlines = '\n'.repeat(n);
+      const article = parseHtmlPage(page(`${prose(3)}${newlines}Tail text`));
+      expect(article.html.endsWith(`</p>${newlines}Tail text`)).toBe(true);
+      expect(article.text.endsWith('a full stop.\n\nTail text')).toBe(true);
+    });
+
+    it('a title ending in a long run of dots and then a letter (title and heading comparison)', () => {
+      const title = `A headline${'.'.repeat(n)}x`;
+      const article = parseHtmlPage(page(`<h1>${title}</h1>${prose(3)}`, `<title>${title}</title>`));
+      expect(article.title).toBe(title);
+      expect(article.text).not.toContain('A headline');
+    });
+
+    it('a srcset URL with a long run of commas inside and one at the end', () => {
+      const url = `https://e.example/a${','.repeat(n)}x.jpg`;
+      const article = parseHtmlPage(page(`${prose(2)}<figure><img srcset="${url}," alt="A ferry"><figcaption>The ferry</figcaption></figure>${prose(1, 2)}`));
+      expect(article.figures).toEqual([{ src: url, alt: 'A ferry', caption: 'The ferry' }]);
+    });
+
+    it('finds <meta charset> after a head of unclosed <meta tags and blanks (about 1 s before, within the 4 KB sniffed)', async () => {
+      const head = Buffer.from(`<!doctype html><html><head>${'<meta'.repeat(260)} charset=${' '.repeat(2600)}!><meta charset="windows-1252"><title>Caf`);
+      const rest = Buffer.from(`</title></head><body><article>${prose(3)}</article></body></html>`);
+      expect(head.length).toBeLessThan(4096);
+      const article = await parseArticleBytes('page.html', Buffer.concat([head, Buffer.from([0xe9]), rest]));
+      expect(article.title).toBe('Café');
+    });
   });
 });

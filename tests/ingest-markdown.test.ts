@@ -314,4 +314,22 @@ describe('parseMarkdown edge cases', () => {
     expect(headingsOf(a.html)).toEqual(['h2 Section']);
     expect(a.text.length).toBeGreaterThan(1_500_000);
   });
+
+  // 200,000 tabs before a value with a line separator in it: 20-45 s each while the front-matter
+  // patterns backtracked quadratically.
+  it('reads a list item with a long run of tabs before its value', () => {
+    const tabs = '\t'.repeat(200_000);
+    const a = parseMarkdown(`---\ntitle: Night trains\nauthors:\n -${tabs}Jane\u2028Doe\n---\n\nFirst paragraph.\n\nSecond paragraph.\n`);
+    expect(a.title).toBe('Night trains');
+    expect(a.author).toBe(`-${tabs}Jane\u2028Doe`.trim());
+    expect(a.text).toBe('Second paragraph.');
+  });
+
+  it('turns down front matter whose value holds a line separator after a long run of tabs', () => {
+    const tabs = '\t'.repeat(200_000);
+    const a = parseMarkdown(`---\nauthor: Jane Doe\nsummary:${tabs}x\u2028y\n---\n\n# Night trains\n\nFirst paragraph.\n\nSecond paragraph.\n`);
+    expect(a.title).toBe('Night trains');
+    expect(a.author).toBeNull();
+    expect(a.lead).toBe('First paragraph.');
+  });
 });

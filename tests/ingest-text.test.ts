@@ -447,4 +447,37 @@ describe('parseScrapedText edge cases', () => {
     expect(performance.now() - start).toBeLessThan(4000);
     expect(a.text.length).toBeGreaterThan(1_000_000);
   });
+
+  // Lines of 200,000 characters shaped to make a line pattern backtrack: each took 15 s to minutes
+  // while those patterns were quadratic.
+  describe('lines built against the line patterns', () => {
+    const n = 200_000;
+
+    it('a paragraph of " |" pairs that does not end in a pipe (stripPipes)', () => {
+      const line = `Word${' |'.repeat(n / 2)}x`;
+      expect(parseScrapedText(`Title\nLead.\n${line}\nLast paragraph.`).text).toBe(`${line}\n\nLast paragraph.`);
+    });
+
+    it('a "#" line whose text after the blanks holds a line separator is no heading; one without is', () => {
+      const tabs = '\t'.repeat(n);
+      const a = parseScrapedText(`Title\nLead.\n#${tabs}a\u2028b\n#${tabs}Real heading\nLast paragraph.`);
+      expect(a.html).toBe(`<p>#${tabs}a\u2028b</p><h2>Real heading</h2><p>Last paragraph.</p>`);
+    });
+
+    it('"See also" and a long run of spaces before other text is a paragraph; before ":|" it ends the article', () => {
+      const spaces = ' '.repeat(n);
+      const a = parseScrapedText(`Title\nLead.\nSee also${spaces}v\nLast paragraph.\nSee also${spaces}:|${spaces}\nClutter.`);
+      expect(a.text).toBe(`See also${spaces}v\n\nLast paragraph.`);
+    });
+
+    it('an attribution with long blanks before the name, and an unclosed one that stays a paragraph', () => {
+      const blanks = ' \t'.repeat(n / 2);
+      const named = parseScrapedText(`Title\nLead.\nLast paragraph.\n(Source:${blanks}Reuters)`);
+      expect(named.attribution).toBe('Reuters');
+      expect(named.text).toBe('Last paragraph.');
+      const unclosed = parseScrapedText(`Title\nLead.\nLast paragraph.\n(Source:${blanks}(`);
+      expect(unclosed.attribution).toBeNull();
+      expect(unclosed.text).toBe(`Last paragraph.\n\n(Source:${blanks}(`);
+    });
+  });
 });

@@ -56,6 +56,14 @@ describe('search as you type: the last word is a prefix', () => {
     expect(liveQuery(long).length).toBeLessThanOrEqual(MAX_QUERY_LENGTH);
   });
 
+  it('finds the last word of a query as long as the library reads', () => {
+    // The longest the last-word search ever sees (MAX_QUERY_LENGTH), built to make it backtrack.
+    const long = 'a'.repeat(MAX_QUERY_LENGTH - 4);
+    expect(liveQuery(`${long} bcd`)).toBe(`${long} bcd*`);
+    expect(liveQuery(`${long}bcde`)).toBe(`${long}bcde*`);
+    expect(liveQuery(`${'\0'.repeat(MAX_QUERY_LENGTH - 2)}\t\0`)).toBe(`${'\0'.repeat(MAX_QUERY_LENGTH - 2)}\t\0`);
+  });
+
   it('makes a query the library reads with a prefix on that word', () => {
     expect(parseQuery(liveQuery('belarus jakov')).terms).toEqual([
       { text: 'belarus', prefix: false },

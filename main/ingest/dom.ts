@@ -78,7 +78,8 @@ export function htmlToPlainText(html: string): string {
   const blocks: string[] = [];
   let line = '';
   const flush = (): void => {
-    const text = line.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
+    // Each run of blanks before a newline is tried once, from its start (or as the tail of the last match).
+    const text = line.replace(/\n[ \t]*|(?<![ \t])[ \t]+\n[ \t]*/g, '\n').replace(/[ \t]{2,}/g, ' ').trim();
     if (text) blocks.push(text);
     line = '';
   };

@@ -589,7 +589,7 @@ function parseSrcset(srcset: string): SrcsetCandidate[] {
     position = pattern.lastIndex;
     let descriptor = '';
     if (url.endsWith(',')) {
-      url = url.replace(/,+$/, '');
+      url = url.replace(/(?<!,),+$/, '');
     } else {
       const comma = srcset.indexOf(',', position);
       const end = comma === -1 ? srcset.length : comma;
@@ -833,7 +833,7 @@ function takeLead(body: Element, described: string | null): string {
 
 /** Whether a description is the paragraph, or the paragraph cut short ("…" or not). */
 function repeats(description: string, paragraph: string): boolean {
-  const d = comparable(description.replace(/\s*(?:…|\.\.\.)$/, ''));
+  const d = comparable(description.replace(/(?<!\s)\s*(?:…|\.\.\.)$/, ''));
   const p = comparable(paragraph);
   return d !== '' && (d === p || (d.length >= 40 && p.startsWith(d)));
 }
@@ -865,7 +865,7 @@ function serializeFlat(body: Element): string {
  * and not at all when a <pre> is present, where it would show.
  */
 function tidyWhitespace(html: string): string {
-  return (html.includes('<pre') ? html : html.replace(/>\s*\n\s*</g, '>\n<')).trim();
+  return (html.includes('<pre') ? html : html.replace(/>[^\S\n]*\n\s*</g, '>\n<')).trim();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -895,13 +895,13 @@ function clean(text: string | null | undefined): string | null {
 
 /** "By Jane Doe" → "Jane Doe"; refuses things too long to be a name list. */
 function cleanByline(text: string | null | undefined): string | null {
-  const value = clean(text)?.replace(/^by[:\s]\s*/i, '').replace(/[\s,|·•–—-]+$/, '').trim();
+  const value = clean(text)?.replace(/^by[:\s]\s*/i, '').replace(/(?<![\s,|·•–—-])[\s,|·•–—-]+$/, '').trim();
   return value && value.length < 100 ? value : null;
 }
 
 /** For comparing a heading or paragraph with the title or description. */
 function comparable(text: string | null | undefined): string {
-  return collapse(text ?? '').toLowerCase().replace(/[\s.:;,!?…]+$/, '');
+  return collapse(text ?? '').toLowerCase().replace(/(?<![\s.:;,!?…])[\s.:;,!?…]+$/, '');
 }
 
 function escapeRegExp(text: string): string {

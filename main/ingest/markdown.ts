@@ -135,8 +135,9 @@ function splitFrontMatter(src: string): { meta: Meta; body: string } {
   return none;
 }
 
-const META_KEY = /^([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(.*))?$/;
-const META_ITEM = /^[ \t]*-[ \t]+(.*)$/;
+// (?![ \t]): the blanks before the value are all taken at once, so a failing `.*` is not retried after each.
+const META_KEY = /^([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(?![ \t])(.*))?$/;
+const META_ITEM = /^[ \t]*-[ \t]+(?![ \t])(.*)$/;
 
 /** The key/value pairs, or null when a line is not front matter (then the `---` was a rule). */
 function readMeta(lines: readonly string[]): Meta | null {

@@ -137,12 +137,13 @@ export function figureHtml(figure: ParsedFigure, index: number): string {
 }
 
 /** "(According to DW)", "(Source: Reuters)", "(Theo VnExpress)", "Nguồn: X" → the name. */
-const ATTRIBUTION = /^\(\s*(?:(?:according to|theo|via)\s+|(?:sources?|nguồn)\s*:\s*)([^()]{1,80})\)\s*\.?$/iu;
+// The name starts after the spaces (a blank-only name, which matchAttribution answered null for, no longer matches).
+const ATTRIBUTION = /^\(\s*(?:(?:according to|theo|via)\s+|(?:sources?|nguồn)\s*:\s*)([^()\s][^()]{0,79})\)\s*\.?$/iu;
 const BARE_ATTRIBUTION = /^(?:source|nguồn)\s*:\s*([^()]{1,80})$/iu;
 
 export function matchAttribution(line: string): string | null {
   const m = ATTRIBUTION.exec(line) ?? BARE_ATTRIBUTION.exec(line);
-  const name = m?.[1]?.trim().replace(/[.,;]+$/, '');
+  const name = m?.[1]?.trim().replace(/(?<![.,;])[.,;]+$/, '');
   return name ? name : null;
 }
 
@@ -152,7 +153,7 @@ const NOT_A_NAME = new Set(['the', 'a', 'an', 'photo', 'photos', 'source', 'read
 const NAME_PARTICLES = new Set(['van', 'von', 'de', 'da', 'del', 'der', 'di', 'du', 'la', 'le', 'bin', 'al', 'y', 'dos']);
 const NAME_WORD = /^\p{Lu}[\p{L}\p{M}'’.-]{0,30}$/u;
 /** "Thu Hà (tổng hợp)", "Phu Binh (compiled)": a short parenthetical after a byline. */
-const BYLINE_NOTE = /\s*\([^()]{1,30}\)$/;
+const BYLINE_NOTE = /(?<!\s)\s*\([^()]{1,30}\)$/;
 
 /** A byline: "By Jane Doe" or 2–4 capitalised words, no final punctuation. Returns the name. */
 export function matchByline(line: string): string | null {
@@ -241,7 +242,7 @@ const SOURCE_LEAD = /^\(([^()]{1,80})\)\s*(?:--?|–|—)\s*(\S[\s\S]*)$/;
 
 /** "RELATED NEWS |" and friends: the page furniture after the article. Ends the article. */
 const CLUTTER_START =
-  /^(?:related (?:news|articles?|posts?|stories|content)|read (?:more|also|next)|see also|more (?:news|stories)|you may also like|tin (?:liên quan|cùng chuyên mục|khác)|bài (?:viết )?liên quan|xem thêm|đọc thêm)\s*[:|]*\s*$/iu;
+  /^(?:related (?:news|articles?|posts?|stories|content)|read (?:more|also|next)|see also|more (?:news|stories)|you may also like|tin (?:liên quan|cùng chuyên mục|khác)|bài (?:viết )?liên quan|xem thêm|đọc thêm)\s*(?:[:|]+\s*)?$/iu;
 /** Single furniture lines anywhere in the text. */
 const CLUTTER_LINE = /^(?:advertisement|advertising|quảng cáo|share this article|share on facebook)\s*\|?$/iu;
 /** "---|", "|", "===", "| --- | :---: |": table rules and dividers. */
@@ -320,7 +321,7 @@ function readImageLine(line: string): { images: ImageRef[]; caption: string | nu
 
 /** Scrapers keep table cell borders: "Caption text |". */
 function stripPipes(line: string): string {
-  return line.replace(/^[\s|]+/, '').replace(/[\s|]+$/, '');
+  return line.replace(/^[\s|]+/, '').replace(/(?<![\s|])[\s|]+$/, '');
 }
 
 function isHeadingShaped(plain: string): boolean {
@@ -385,7 +386,7 @@ function readBlocks(lines: readonly string[], from: number, budget: MarkupBudget
       continue;
     }
 
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    const heading = /^#{1,6}\s+(?!\s)(.*)$/.exec(line);
     blocks.push(heading ? textBlock('heading', heading[1]!, budget) : textBlock('para', stripPipes(line), budget));
   }
   return blocks;
