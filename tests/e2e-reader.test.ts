@@ -84,6 +84,25 @@ async function openArticle(page: Page, title: string) {
   return article;
 }
 
+/**
+ * Holds the first request to `path` until the second has gone on (or 500 ms), as if it travelled on
+ * a slower connection. Returns how many requests to `path` have been answered so far.
+ */
+async function slowFirst(page: Page, path: string): Promise<() => number> {
+  let requests = 0;
+  let answered = 0;
+  let secondSent!: () => void;
+  const second = new Promise<void>((resolve) => (secondSent = resolve));
+  await page.route(`**${path}`, async (route) => {
+    const n = ++requests;
+    if (n === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 500))]);
+    await route.continue();
+    if (n === 2) setTimeout(secondSent, 100);
+  });
+  page.on('response', (r) => void (r.url().includes(path) && r.ok() && answered++));
+  return () => answered;
+}
+
 /** Does something that changes a setting and waits until the library holds what the page shows. */
 async function saved(page: Page, act: () => Promise<unknown>): Promise<void> {
   await act();
@@ -319,21 +338,11 @@ describe('star and read state', () => {
     expect(showArticle(db, id).isStarred).toBe(false);
 
     // The star travels slowly (as on a second connection); the unstar must not overtake it.
-    let changes = 0;
-    let done = 0;
-    let unstarSent!: () => void;
-    const unstar = new Promise<void>((resolve) => (unstarSent = resolve));
-    await page.route('**/api/setStarred', async (route) => {
-      const n = ++changes;
-      if (n === 1) await Promise.race([unstar, new Promise((r) => setTimeout(r, 500))]);
-      await route.continue();
-      if (n === 2) setTimeout(unstarSent, 100);
-    });
-    page.on('response', (r) => void (r.url().includes('/api/setStarred') && r.ok() && done++));
+    const answered = await slowFirst(page, '/api/setStarred');
     await page.keyboard.press('s');
     await page.keyboard.press('s');
     await toolbar(page).getByRole('button', { name: 'Star', exact: true }).waitFor();
-    await expect.poll(() => done, POLL).toBe(2);
+    await expect.poll(answered, POLL).toBe(2);
     expect(showArticle(db, id).isStarred).toBe(false);
   });
 });
@@ -418,17 +427,7 @@ describe('reader settings', () => {
       await route.continue();
     }, { times: 1 });
     // …and the first of two quick changes is slow to arrive, as on a second connection.
-    let writes = 0;
-    let secondSent!: () => void;
-    const second = new Promise<void>((resolve) => (secondSent = resolve));
-    await page.route('**/api/setSettings', async (route) => {
-      const n = ++writes;
-      if (n === 1) await Promise.race([second, new Promise((r) => setTimeout(r, 500))]);
-      await route.continue();
-      if (n === 2) setTimeout(secondSent, 100);
-    });
-    let written = 0;
-    page.on('response', (r) => void (r.url().includes('/api/setSettings') && r.ok() && written++));
+    const written = await slowFirst(page, '/api/setSettings');
 
     await page.reload();
     await rows(page).first().waitFor();
@@ -442,7 +441,7 @@ describe('reader settings', () => {
     expect(await dataTheme()).toBe('dark');
     expect(await theme.inputValue()).toBe('dark');
     // …and the library ends with the last change, not the one that arrived late.
-    await expect.poll(() => written, POLL).toBe(2);
+    await expect.poll(written, POLL).toBe(2);
     expect(await storedTheme()).toBe('dark');
     await page.unroute('**/api/setSettings');
 
