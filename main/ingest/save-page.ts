@@ -137,7 +137,10 @@ export function sniffHtmlCharset(body: Uint8Array): string | null {
   return null;
 }
 
-/** Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the end from every '<meta' when no '>' follows. */
+/**
+ * Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the
+ * end from every '<meta' when no '>' follows.
+ */
 function metaTags(text: string): string[] {
   const tags: string[] = [];
   const start = /<meta\b/gi;

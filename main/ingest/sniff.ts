@@ -1,8 +1,9 @@
 /**
- * What a document starts with, once its prolog is skipped: whitespace, comments and whatever else
- * a caller allows there (a byte order mark, an XML declaration, a doctype).
+ * Sniffing what a document is from its first bytes: what it starts with once its prolog is skipped
+ * (whitespace, comments and whatever else a caller allows there: a byte order mark, an XML
+ * declaration, a doctype), and its text without comments.
  *
- * This is a scan, not one regex, on purpose. The obvious regex,
+ * These are scans, not one regex each, on purpose. The obvious regex,
  * /^\s*(?:<!--[\s\S]*?-->\s*)*<html/, backtracks exponentially: 250 hostile bytes of
  * '<!-' and '--><!---->' kept it busy for minutes, and these sniffers run on what any web server
  * sends (feed responses, pictures, saved pages). Here every character is looked at a bounded
@@ -31,7 +32,8 @@ export function withoutComments(text: string): string {
 /**
  * Whether `text`, after its prolog, matches `start` (a sticky regex, tried once, at that place).
  * `skip` are sticky regexes for the other things a prolog may hold; each is tried where the scan
- * stands and must match a bounded stretch without backtracking into what follows (`<!DOCTYPE\s+svg[^>]*>`).
+ * stands and must match a bounded stretch without backtracking into what follows
+ * (`<!DOCTYPE\s+svg[^>]*>`).
  */
 export function startsWithAfterProlog(text: string, start: RegExp, skip: readonly RegExp[] = []): boolean {
   let at = 0;
