@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeLibrary, openLibrary } from '../db/library.js';
 import { addFeed } from '../main/feeds/refresh.js';
-import { declaredHtmlCharset, decodeFeedBody, declaredXmlEncoding } from '../main/feeds/xml.js';
+import { decodeFeedBody, declaredXmlEncoding } from '../main/feeds/xml.js';
 import { fixture, startFeedServer } from './feeds-server.js';
 import { tempDir } from './helpers.js';
 
@@ -57,22 +57,5 @@ describe('feed encodings', () => {
     expect(decodeFeedBody(bytes, 'x-no-such-charset')).toContain('Crème brûlée');
     expect(decodeFeedBody(new Uint8Array([0xef, 0xbb, 0xbf, 0x3c, 0x61, 0x3e]), null)).toBe('<a>');
     expect(decodeFeedBody(new Uint8Array([0xff, 0xfe, 0x3c, 0x00, 0x61, 0x00, 0x3e, 0x00]), 'utf-8')).toBe('<a>');
-  });
-
-  it('reads the charset a web page names in <meta>', () => {
-    const charset = (head: string) => declaredHtmlCharset(Buffer.from(head, 'latin1'));
-    expect(charset('<html><head><meta charset="utf-8">')).toBe('utf-8');
-    expect(charset('<META HTTP-EQUIV="Content-Type" CONTENT="text/html; CharSet = \'Windows-1252\'">')).toBe('windows-1252');
-    expect(charset('<meta name="x"><meta content="text/html; charset=ISO-8859-1" http-equiv="content-type">')).toBe('iso-8859-1');
-    expect(charset('<meta charset="koi8-r" data-charset=shift_jis>')).toBe('shift_jis'); // the last in the tag
-    expect(charset('<meta charset="=x"><meta charset=euc-jp>')).toBe('euc-jp');
-    expect(charset('<meta charset=utf-8')).toBe('utf-8'); // no '>' at all
-    expect(charset(`<meta charset=${'a'.repeat(50)}>`)).toBe('a'.repeat(40));
-    for (const none of ['<metacharset=utf-8>', '<meta>charset=utf-8', '<meta charset=>', '<meta charset="8bit">', '<p charset=utf-8>', '']) {
-      expect(charset(none), none).toBeNull();
-    }
-    // The 4 KB it reads, all '<meta' with no '>': each one used to be scanned to the end.
-    expect(charset(`${'<METAB'.repeat(680)}>`)).toBeNull();
-    expect(charset(`${'<meta '.repeat(680)}charset=big5>`)).toBe('big5');
   });
 });

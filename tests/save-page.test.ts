@@ -7,7 +7,8 @@ import { getArticle } from '../db/articles.js';
 import { getImage, getThumbnailInfo, imageHash } from '../db/images.js';
 import { closeLibrary, openLibrary, type Database } from '../db/library.js';
 import { createDispatcher } from '../main/api/handlers.js';
-import { articleUrl, savePage, sniffHtmlCharset } from '../main/ingest/save-page.js';
+import { articleUrl, savePage } from '../main/ingest/save-page.js';
+import { sniffHtmlCharset } from '../main/ingest/sniff.js';
 import { createLibraryMessageHandler } from '../main/shell/library-messages.js';
 import { createImageHandler } from '../main/shell/protocols.js';
 import { startWebHost } from '../main/web/server.js';
@@ -255,6 +256,8 @@ describe('savePage: encodings', () => {
     expect(sniff('<meta charset = " windows-1251">')).toBe('windows-1251');
     // Shapes that made the old patterns rescan the head from every '<meta' or every tab.
     expect(sniff('<meta<0'.repeat(600))).toBeNull();
+    expect(sniff(`${'<METAB'.repeat(680)}>`)).toBeNull();
+    expect(sniff(`${'<meta '.repeat(680)}charset=big5>`)).toBe('big5');
     expect(sniff(`<meta charset=${'\t'.repeat(4000)}=x>`)).toBeNull();
   });
 });

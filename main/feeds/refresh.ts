@@ -18,14 +18,14 @@ import { parseHtmlBounded } from '../ingest/parse-pool.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
 import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
-import { startsWithAfterProlog } from '../ingest/sniff.js';
+import { sniffHtmlCharset, startsWithAfterProlog } from '../ingest/sniff.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
 import { listFeedViews } from './api.js';
 import { convertFeedHtml, htmlToText } from './content.js';
 import { parseFeedDate } from './dates.js';
 import { findFeedLinks } from './discover.js';
 import { looksLikeFeed, parseFeedDocument, type FeedEntry, type ParsedFeed } from './parse.js';
-import { declaredHtmlCharset, decodeFeedBody, FeedError } from './xml.js';
+import { decodeFeedBody, FeedError } from './xml.js';
 
 /**
  * Subscribing and refreshing.
@@ -351,7 +351,7 @@ export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions
   // A web page (and not a feed served as HTML): look for the feed it names. Anything else is
   // read as a feed, which says clearly what is wrong with it if it is not one.
   if (!looksLikeFeed(text) && looksLikeHtml(first, text)) {
-    const html = decodeText(first.body, first.charset, declaredHtmlCharset(first.body));
+    const html = decodeText(first.body, first.charset, sniffHtmlCharset(first.body));
     const links = findFeedLinks(html, first.url);
     if (links.length === 0) throw new FeedError(`${given}: no feed found (the page names none with <link rel="alternate">)`);
     pageUrl = first.url;

@@ -1,5 +1,8 @@
 import { XMLValidator } from 'fast-xml-parser';
+import { declaredXmlEncoding } from '../ingest/sniff.js';
 import { decodeText } from '../net/fetch.js';
+
+export { declaredXmlEncoding };
 
 /**
  * Turning fetched bytes into XML text that is safe to hand to the parser.
@@ -20,45 +23,6 @@ export class FeedError extends Error {
 }
 
 export const ENTITY_MESSAGE = 'the feed declares XML entities, which Broadsheet does not expand';
-
-/** The encoding named by `<?xml … encoding="…"?>`, read from the first bytes as ASCII. */
-export function declaredXmlEncoding(body: Uint8Array): string | null {
-  const head = Buffer.from(body.subarray(0, 1024)).toString('latin1');
-  const m = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,39})["']/.exec(head);
-  return m ? m[1]!.toLowerCase() : null;
-}
-
-/** The charset a HTML page names in <meta charset> or <meta http-equiv content="…charset=…">. */
-export function declaredHtmlCharset(body: Uint8Array): string | null {
-  const head = Buffer.from(body.subarray(0, 4096)).toString('latin1');
-  // The first /<meta[^>]+charset\s*=\s*["']?([A-Za-z][A-Za-z0-9._:-]{0,39})/i in linear time: that
-  // regex rescanned up to the next '>' from every '<meta' (quadratic). A tag runs to the first '>'
-  // after '<meta' (or the end), and its greedy [^>]+ picks the last charset=NAME at least one
-  // character in; a later '<meta' before that '>' sees less of the same tag, so it cannot match.
-  const META = /<meta/gi;
-  for (let m = META.exec(head); m; m = META.exec(head)) {
-    const gt = head.indexOf('>', m.index + 5);
-    const name = lastCharset(head.slice(m.index + 6, gt === -1 ? head.length : gt));
-    if (name !== null) return name.toLowerCase();
-    if (gt === -1) return null;
-    META.lastIndex = gt + 1;
-  }
-  return null;
-}
-
-/** The NAME of the last charset=NAME in a tag's text (none of which holds '>'), or null. */
-function lastCharset(tag: string): string | null {
-  const CHARSET = /charset/gi;
-  const NAME = /charset\s*=\s*["']?([A-Za-z][A-Za-z0-9._:-]{0,39})/iy;
-  const starts: number[] = [];
-  for (let m = CHARSET.exec(tag); m; m = CHARSET.exec(tag)) starts.push(m.index);
-  for (let i = starts.length - 1; i >= 0; i--) {
-    NAME.lastIndex = starts[i]!;
-    const m = NAME.exec(tag);
-    if (m) return m[1]!;
-  }
-  return null;
-}
 
 /** Bytes of a feed → text: BOM, then HTTP charset, then the XML declaration, then UTF-8. */
 export function decodeFeedBody(body: Uint8Array, httpCharset: string | null): string {

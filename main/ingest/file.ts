@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { parseHtmlPage } from './html.js';
 import { parseMarkdown } from './markdown.js';
+import { declaredXmlEncoding, sniffHtmlCharset } from './sniff.js';
 import { parseScrapedText } from './text.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
@@ -135,10 +136,7 @@ function decodeHtml(bytes: Uint8Array): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
   }
-  const head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
-  const declared =
-    declaredIn(head, '<meta', 'charset', /charset\s*=\s*(?:["']\s*)?([\w.:-]+)/iy) ??
-    declaredIn(head, '<?xml', 'encoding', /encoding\s*=\s*["']([\w.:-]+)/iy);
+  const declared = sniffHtmlCharset(bytes) ?? declaredXmlEncoding(bytes);
   if (declared && !/^utf-?8$/i.test(declared)) {
     let decoder: TextDecoder;
     try {
@@ -149,29 +147,6 @@ function decodeHtml(bytes: Uint8Array): string {
     return decoder.decode(bytes);
   }
   return decodeUtf8(bytes);
-}
-
-/**
- * What /<tag[^>]+value/i.exec(head)?.[1] finds, in linear time (that regex is cubic on a head of
- * unclosed tags): the first tag whose text up to the next '>' holds a match, and in it the last
- * match, as the greedy [^>]+ would. `value` is sticky and starts with `name`; `head` is latin1,
- * so lower-casing keeps every offset and matches the regex's ASCII-only /i.
- */
-function declaredIn(head: string, tag: string, name: string, value: RegExp): string | undefined {
-  const lower = head.toLowerCase();
-  for (let start = lower.indexOf(tag); start >= 0; ) {
-    const gt = lower.indexOf('>', start + tag.length);
-    const end = gt < 0 ? lower.length : gt;
-    // [^>]+ takes at least one character, so the value starts one past the tag name at the earliest.
-    for (let at = lower.lastIndexOf(name, end - name.length); at > start + tag.length; at = lower.lastIndexOf(name, at - 1)) {
-      value.lastIndex = at;
-      const match = value.exec(head);
-      if (match) return match[1];
-    }
-    // A later tag before the same '>' sees a part of this one's text, so it holds no match either.
-    start = gt < 0 ? -1 : lower.indexOf(tag, gt);
-  }
-  return undefined;
 }
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence. */

@@ -3,7 +3,7 @@ import { saveArticle } from '../../db/articles.js';
 import { checkUrl, decodeText, fetchBounded, type FetchResult } from '../net/fetch.js';
 import { parseHtmlBounded } from './parse-pool.js';
 import { storeArticleImages, type ImageOptions } from './images.js';
-import { startsWithAfterProlog, withoutComments } from './sniff.js';
+import { sniffHtmlCharset, startsWithAfterProlog } from './sniff.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
 /**
@@ -117,40 +117,6 @@ function sameSite(a: string, b: string): boolean {
   const x = strip(a);
   const y = strip(b);
   return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
-}
-
-/**
- * The charset a page declares in its first bytes (<meta charset> or the http-equiv form), per the
- * HTML prescan, or null. A declared UTF-16 means UTF-8 (the bytes were read as ASCII to find it).
- */
-export function sniffHtmlCharset(body: Uint8Array): string | null {
-  const head = withoutComments(new TextDecoder('latin1').decode(body.subarray(0, 4096)));
-  for (const meta of metaTags(head)) {
-    const direct = /\bcharset\s*=\s*(?:["']\s*)?([\w.:-]+)/i.exec(meta);
-    if (!direct) continue;
-    const isHttpEquiv = /\bhttp-equiv\s*=\s*(?:["']\s*)?content-type/i.test(meta);
-    const isCharsetAttr = /\scharset\s*=/i.test(meta.replace(/\bcontent\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)/i, ''));
-    if (!isCharsetAttr && !isHttpEquiv) continue;
-    const label = direct[1]!.toLowerCase();
-    return /^utf-?16/.test(label) ? 'utf-8' : label === 'x-user-defined' ? 'windows-1252' : label;
-  }
-  return null;
-}
-
-/**
- * Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the
- * end from every '<meta' when no '>' follows.
- */
-function metaTags(text: string): string[] {
-  const tags: string[] = [];
-  const start = /<meta\b/gi;
-  for (let m = start.exec(text); m; m = start.exec(text)) {
-    const end = text.indexOf('>', m.index);
-    if (end < 0) break;
-    tags.push(text.slice(m.index, end + 1));
-    start.lastIndex = end + 1;
-  }
-  return tags;
 }
 
 const HTML_START = /<(?:!doctype\s+html|html|head|body)[\s>]/iy;

@@ -57,3 +57,44 @@ export function startsWithAfterProlog(text: string, start: RegExp, skip: readonl
   start.lastIndex = at;
   return start.test(text);
 }
+
+/**
+ * The charset a page declares in its first bytes (<meta charset> or the http-equiv form), per the
+ * HTML prescan, or null. A declared UTF-16 means UTF-8 (the bytes were read as ASCII to find it).
+ */
+export function sniffHtmlCharset(body: Uint8Array): string | null {
+  const head = withoutComments(new TextDecoder('latin1').decode(body.subarray(0, 4096)));
+  for (const meta of metaTags(head)) {
+    const direct = /\bcharset\s*=\s*(?:["']\s*)?([\w.:-]+)/i.exec(meta);
+    if (!direct) continue;
+    const isHttpEquiv = /\bhttp-equiv\s*=\s*(?:["']\s*)?content-type/i.test(meta);
+    const isCharsetAttr = /\scharset\s*=/i.test(meta.replace(/\bcontent\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)/i, ''));
+    if (!isCharsetAttr && !isHttpEquiv) continue;
+    const label = direct[1]!.toLowerCase();
+    return /^utf-?16/.test(label) ? 'utf-8' : label === 'x-user-defined' ? 'windows-1252' : label;
+  }
+  return null;
+}
+
+/**
+ * Every complete `<meta …>` tag, in order. Scanned, not matched: /<meta\b[^>]*>/g rescans to the
+ * end from every '<meta' when no '>' follows.
+ */
+function metaTags(text: string): string[] {
+  const tags: string[] = [];
+  const start = /<meta\b/gi;
+  for (let m = start.exec(text); m; m = start.exec(text)) {
+    const end = text.indexOf('>', m.index);
+    if (end < 0) break;
+    tags.push(text.slice(m.index, end + 1));
+    start.lastIndex = end + 1;
+  }
+  return tags;
+}
+
+/** The encoding named by `<?xml … encoding="…"?>`, read from the first bytes as ASCII. */
+export function declaredXmlEncoding(body: Uint8Array): string | null {
+  const head = Buffer.from(body.subarray(0, 1024)).toString('latin1');
+  const m = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,39})["']/.exec(head);
+  return m ? m[1]!.toLowerCase() : null;
+}
