@@ -548,5 +548,11 @@ describe('parseHtmlPage details', () => {
       const article = await parseArticleBytes('page.html', Buffer.concat([head, Buffer.from([0xe9]), rest]));
       expect(article.title).toBe('Café');
     });
+
+    it('reads a charset only where the HTML prescan does: not from a description that mentions one', async () => {
+      const html = `<!doctype html><html><head><meta name="description" content="the charset=koi8-r trick"><title>Đức đi Nghệ An</title></head><body><article>${prose(3)}</article></body></html>`;
+      const article = await parseArticleBytes('page.html', Buffer.from(html, 'utf8'));
+      expect(article.title).toBe('Đức đi Nghệ An');
+    });
   });
 });
