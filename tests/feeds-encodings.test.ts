@@ -2,7 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeLibrary, openLibrary } from '../db/library.js';
 import { addFeed } from '../main/feeds/refresh.js';
-import { decodeFeedBody, declaredXmlEncoding } from '../main/feeds/xml.js';
+import { decodeFeedBody } from '../main/feeds/xml.js';
+import { declaredXmlEncoding } from '../main/ingest/sniff.js';
 import { fixture, startFeedServer } from './feeds-server.js';
 import { tempDir } from './helpers.js';
 

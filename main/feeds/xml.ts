@@ -2,8 +2,6 @@ import { XMLValidator } from 'fast-xml-parser';
 import { declaredXmlEncoding } from '../ingest/sniff.js';
 import { decodeText } from '../net/fetch.js';
 
-export { declaredXmlEncoding };
-
 /**
  * Turning fetched bytes into XML text that is safe to hand to the parser.
  *
