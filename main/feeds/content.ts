@@ -1,5 +1,6 @@
 import { htmlToPlainText, parseHtmlDocument, parseHtmlFragment } from '../ingest/dom.js';
 import { escapeHtml, sanitizeHtml } from '../ingest/sanitize.js';
+import { parseSrcset, pickSrcsetCandidate, smallestSrcsetCandidate } from '../ingest/srcset.js';
 import type { ParsedFigure } from '../ingest/types.js';
 
 /**
@@ -229,61 +230,8 @@ function imageSource(img: Element, base: string): string | null {
 
 /** The widest candidate up to 1600 px wide (or up to 2x), else the narrowest one above that. */
 function pickFromSrcset(srcset: string): string | null {
-  const candidates = splitSrcset(srcset)
-    .map((part) => part.trim().split(/\s+/))
-    .filter((p): p is [string, ...string[]] => Boolean(p[0]))
-    .map(([url, descriptor]) => {
-      const m = /^(\d+(?:\.\d+)?)([wx])$/i.exec(descriptor ?? '1x');
-      const size = m ? Number(m[1]) : 1;
-      const unit = m?.[2]?.toLowerCase() ?? 'x';
-      return { url, size: unit === 'x' ? size * 800 : size };
-    });
-  if (candidates.length === 0) return null;
-  const fitting = candidates.filter((c) => c.size <= 1600).sort((a, b) => b.size - a.size);
-  return (fitting[0] ?? candidates.sort((a, b) => a.size - b.size)[0])!.url;
-}
-
-const WHITE_SPACE = /\s/;
-
-/**
- * srcset.split(/,\s+|,(?=\S+\s+\d)/) in linear time: candidates end at a comma followed by white
- * space (which goes too), or at a comma followed by a word, white space and a digit ("a.jpg,b.jpg
- * 2x"), not at a comma inside an address. The lookahead rescanned the rest of a word from every
- * comma in it (quadratic on ',,,,'); here a word's answer is worked out once for all its commas.
- */
-function splitSrcset(srcset: string): string[] {
-  const space = (i: number) => i < srcset.length && WHITE_SPACE.test(srcset[i]!);
-  const parts: string[] = [];
-  let start = 0;
-  let wordEnd = -1; // end of the last word looked at after a comma, and whether a digit follows it
-  let digitAfter = false;
-  for (let i = 0; i < srcset.length; i++) {
-    if (srcset[i] !== ',') continue;
-    const next = i + 1;
-    if (space(next)) {
-      let end = next + 1;
-      while (space(end)) end++;
-      parts.push(srcset.slice(start, i));
-      start = end;
-      i = end - 1;
-      continue;
-    }
-    if (next >= srcset.length) continue;
-    if (next >= wordEnd) {
-      // \S+ up to the white space that ends the word, \s+ and then a digit.
-      wordEnd = next;
-      while (wordEnd < srcset.length && !space(wordEnd)) wordEnd++;
-      let after = wordEnd;
-      while (space(after)) after++;
-      digitAfter = after > wordEnd && after < srcset.length && srcset.charCodeAt(after) >= 48 && srcset.charCodeAt(after) <= 57;
-    }
-    if (digitAfter) {
-      parts.push(srcset.slice(start, i));
-      start = next;
-    }
-  }
-  parts.push(srcset.slice(start));
-  return parts;
+  const candidates = parseSrcset(srcset);
+  return (pickSrcsetCandidate(candidates) ?? smallestSrcsetCandidate(candidates))?.url ?? null;
 }
 
 function isTrackingPixel(img: Element): boolean {

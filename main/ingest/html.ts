@@ -2,6 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { assertNotTooDeep, htmlToPlainText } from './dom.js';
 import { escapeHtml, sanitizeHtml } from './sanitize.js';
+import { parseSrcset, pickSrcsetCandidate, smallestSrcsetCandidate, type SrcsetCandidate } from './srcset.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
 
 /**
@@ -511,8 +512,6 @@ function isTrackingPixel(img: Element): boolean {
 
 // Sources ------------------------------------------------------------------------------------
 
-/** The widest srcset candidate we take; larger ones are for 4K screens and waste the library. */
-const MAX_WIDTH = 1600;
 const LAZY_SRCSET = ['data-srcset', 'data-lazy-srcset', 'srcset'];
 const LAZY_SRC = ['data-src', 'data-original', 'data-lazy-src', 'data-lazy', 'src'];
 
@@ -530,9 +529,9 @@ function imageSource(img: Element, base: string): ImageSource | null {
   const skipped: SrcsetCandidate[] = [];
   const fromSrcset = (value: string | null | undefined): string | null => {
     const candidates = parseSrcset(value ?? '').filter((c) => !isPlaceholder(c.url));
-    const pick = pickCandidate(candidates);
+    const pick = pickSrcsetCandidate(candidates);
     if (!pick) skipped.push(...candidates);
-    return pick;
+    return pick?.url ?? null;
   };
   const sources = img.parentElement?.tagName === 'PICTURE'
     ? Array.from(img.parentElement.querySelectorAll('source:not([media])')) : [];
@@ -540,7 +539,7 @@ function imageSource(img: Element, base: string): ImageSource | null {
     firstOf(LAZY_SRCSET.map((name) => () => fromSrcset(img.getAttribute(name)))) ??
     LAZY_SRC.map((name) => img.getAttribute(name)?.trim()).find((v) => v && !isPlaceholder(v)) ??
     firstOf(sources.map((s) => () => fromSrcset(s.getAttribute('srcset') ?? s.getAttribute('data-srcset')))) ??
-    skipped.sort((a, b) => a.size - b.size)[0]?.url;
+    smallestSrcsetCandidate(skipped)?.url;
   return raw ? resolveImageUrl(raw, base) : null;
 }
 
@@ -567,47 +566,6 @@ function resolveImageUrl(raw: string, base: string): ImageSource | null {
   if (isWebUrl(url)) return { src: url.href, displayable: true };
   if (/^data:image\/(?:png|jpe?g|gif|webp|avif)[;,]/i.test(raw)) return { src: raw, displayable: true };
   return null; // javascript:, data:image/svg+xml, file:, …
-}
-
-interface SrcsetCandidate {
-  url: string;
-  /** Width in px for "w" descriptors, density × 1000 for "x" descriptors (1x when absent). */
-  size: number;
-  kind: 'w' | 'x';
-}
-
-/** srcset per the HTML spec's outline: a URL (which may contain commas), then descriptors up to a comma. */
-function parseSrcset(srcset: string): SrcsetCandidate[] {
-  const candidates: SrcsetCandidate[] = [];
-  const pattern = /[\s,]*(\S+)/y;
-  let position = 0;
-  while (position < srcset.length) {
-    pattern.lastIndex = position;
-    const match = pattern.exec(srcset);
-    if (!match) break;
-    let url = match[1]!;
-    position = pattern.lastIndex;
-    let descriptor = '';
-    if (url.endsWith(',')) {
-      url = url.replace(/(?<!,),+$/, '');
-    } else {
-      const comma = srcset.indexOf(',', position);
-      const end = comma === -1 ? srcset.length : comma;
-      descriptor = srcset.slice(position, end).trim();
-      position = end + 1;
-    }
-    const w = /^(\d+)w$/i.exec(descriptor);
-    const x = /^([\d.]+)x$/i.exec(descriptor);
-    if (w) candidates.push({ url, size: Number(w[1]), kind: 'w' });
-    else candidates.push({ url, size: x ? Number(x[1]) * 1000 : 1000, kind: 'x' });
-  }
-  return candidates;
-}
-
-function pickCandidate(candidates: SrcsetCandidate[]): string | null {
-  const widths = candidates.filter((c) => c.kind === 'w');
-  const pool = widths.length ? widths.filter((c) => c.size <= MAX_WIDTH) : candidates.filter((c) => c.size <= 2000);
-  return pool.reduce<SrcsetCandidate | null>((best, c) => (!best || c.size > best.size ? c : best), null)?.url ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
