@@ -380,6 +380,16 @@ describe('parseHtmlPage details', () => {
     expect(parseHtmlPage(page(prose(3), head('Rates rise again - Daily Post', 'Daily Post'))).title).toBe('Rates rise again');
     expect(parseHtmlPage(page(prose(3), head('Covid-19 - what we know', 'Daily Post'))).title).toBe('Covid-19 - what we know');
     expect(parseHtmlPage(page(prose(3), '<title>Rates rise again | Daily Post</title>')).title).toBe('Rates rise again | Daily Post');
+    expect(parseHtmlPage(page(prose(3), head('DAILY POST: Rates rise again', 'Daily Post'))).title).toBe('Rates rise again');
+    expect(parseHtmlPage(page(prose(3), head('Rates rise again/Daily Post', 'Daily Post'))).title).toBe('Rates rise again');
+    expect(parseHtmlPage(page(prose(3), head('Rates rise again-Daily Post', 'Daily Post'))).title).toBe('Rates rise again-Daily Post');
+    expect(parseHtmlPage(page(prose(3), head('Q&A (live) | Post [1]', 'Post [1]'))).title).toBe('Q&A (live)');
+  });
+
+  it('reads a page whose site name is very long (the pattern built from it failed to compile)', () => {
+    const site = 'a | '.repeat(10_000) + 'b';
+    const article = parseHtmlPage(page(prose(3), `<title>Rates rise again | ${site}</title><meta property="og:site_name" content="${site}">`));
+    expect(article.title).toBe('Rates rise again');
   });
 
   it('throws IngestError when there is no title at all', () => {

@@ -147,12 +147,59 @@ function findTitle(doc: Document, metas: Map<string, string>, siteName: string |
   return siteName ? stripSiteName(title, siteName) : title;
 }
 
-/** "Title | Site", "Title – Site", "Site: Title" → "Title", but only for the site's own name. */
+/**
+ * "Title | Site", "Title – Site", "Site: Title" → "Title", but only for the site's own name.
+ * Compared as text, not through a pattern built from the page: a long og:site_name made the old
+ * RegExp fail to compile ("Stack overflow"), and the page with it.
+ */
 function stripSiteName(title: string, siteName: string): string {
-  const name = escapeRegExp(siteName);
-  const sep = String.raw`(?:\s+[-–—:]\s+|\s*[|·•»/]\s*)`;
-  const match = new RegExp(`^(.+?)${sep}${name}$`, 'iu').exec(title) ?? new RegExp(`^${name}${sep}(.+)$`, 'iu').exec(title);
-  return match?.[1]?.trim() || title;
+  const n = siteName.length;
+  if (title.length <= n) return title;
+  const same = (a: string) => a.toLowerCase() === siteName.toLowerCase();
+  if (same(title.slice(-n))) {
+    const end = separatorBefore(title, title.length - n);
+    const head = end === null ? '' : title.slice(0, end).trim();
+    if (head) return head;
+  }
+  if (same(title.slice(0, n))) {
+    const start = separatorAfter(title, n);
+    const tail = start === null ? '' : title.slice(start).trim();
+    if (tail) return tail;
+  }
+  return title;
+}
+
+/** A dash between white space; a colon before white space; a bar, dot, guillemet or slash anywhere. */
+const SPACED_SEPARATORS = '-–—';
+const BARE_SEPARATORS = '|·•»/';
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/** Where the separator that ends just before `at` starts (at its white space), or null. */
+function separatorBefore(text: string, at: number): number | null {
+  let i = at;
+  while (isSpace(text[i - 1])) i--;
+  const spaceAfter = i < at;
+  const c = text[i - 1];
+  if (c === undefined) return null;
+  let start = i - 1;
+  while (isSpace(text[start - 1])) start--;
+  if (BARE_SEPARATORS.includes(c)) return start;
+  if (c === ':') return spaceAfter ? start : null;
+  return SPACED_SEPARATORS.includes(c) && spaceAfter && start < i - 1 ? start : null;
+}
+
+/** Where the text after the separator that starts at `at` begins, or null. */
+function separatorAfter(text: string, at: number): number | null {
+  let i = at;
+  while (isSpace(text[i])) i++;
+  const spaceBefore = i > at;
+  const c = text[i];
+  if (c === undefined) return null;
+  let end = i + 1;
+  while (isSpace(text[end])) end++;
+  if (BARE_SEPARATORS.includes(c)) return end;
+  if (c === ':') return end > i + 1 ? end : null;
+  return SPACED_SEPARATORS.includes(c) && spaceBefore && end > i + 1 ? end : null;
 }
 
 function canonicalUrl(doc: Document, metas: Map<string, string>, pageUrl: string | undefined): string | null {
@@ -862,6 +909,3 @@ function comparable(text: string | null | undefined): string {
   return collapse(text ?? '').toLowerCase().replace(/(?<![\s.:;,!?…])[\s.:;,!?…]+$/, '');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
