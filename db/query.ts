@@ -7,7 +7,8 @@ import { foldForSearch } from './fold.js';
  *   "exact phrase"                                    "special forces"
  *   word*            prefix                           minist*
  *   a OR b           either                           belarus OR ukraine
- *   -word            exclude                          nato -russia
+ *   -word, NOT word  exclude                          nato -russia     nato NOT russia
+ *   a AND b          the same as `a b`
  *   ( … )            grouping                         (minsk OR moscow) -parade
  *   title: source: author: caption:   one field       caption:reuters   title:"nato or russia"
  *   after:YYYY-MM-DD before:YYYY-MM-DD                after:2016-01-01
@@ -53,9 +54,13 @@ type Token =
   | { t: 'open'; neg: boolean; field?: Field }
   | { t: 'close' };
 
-/** Words as the index sees them: letters, digits and marks; folded like the index. */
+/**
+ * Words as the index sees them: letters, digits and marks, folded like the index. A run with no
+ * letter or digit (`_`, a lone accent) is no word to the index either; kept, it became an empty
+ * phrase that matched nothing, and with it the whole query.
+ */
 function words(text: string): string[] {
-  return [...text.matchAll(/[\p{L}\p{N}\p{M}_]+/gu)].map((m) => foldForSearch(m[0]));
+  return [...text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)].map((m) => m[0]).filter((w) => /[\p{L}\p{N}]/u.test(w)).map(foldForSearch);
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -89,16 +94,18 @@ function tokenize(s: string, filters: ParsedQuery): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let count = 0;
+  let notNext = false; // the last word was NOT
   while (i < s.length && count < MAX_TERMS) {
     const c = s[i]!;
     if (/\s/.test(c)) {
       i++;
       continue;
     }
-    let neg = false;
+    let neg: boolean = notNext;
+    notNext = false;
     let j = i;
     if (s[j] === '-' && j + 1 < s.length && !/\s/.test(s[j + 1]!)) {
-      neg = true;
+      neg = !neg;
       j++;
     }
     // field: prefix
@@ -133,13 +140,18 @@ function tokenize(s: string, filters: ParsedQuery): Token[] {
     const d = s[j];
     if (d === '"') {
       const end = s.indexOf('"', j + 1);
-      const body = end === -1 ? s.slice(j + 1) : s.slice(j + 1, end);
-      const ws = words(body);
+      if (end === -1) {
+        // A quote that is never closed is no phrase: what follows it is read as plain words.
+        i = j + 1;
+        notNext = neg;
+        continue;
+      }
+      const ws = words(s.slice(j + 1, end));
       if (ws.length) {
         tokens.push({ t: 'phrase', words: ws, neg, field });
         count++;
       }
-      i = end === -1 ? s.length : end + 1;
+      i = end + 1;
       continue;
     }
     if (d === '(') {
@@ -159,6 +171,12 @@ function tokenize(s: string, filters: ParsedQuery): Token[] {
     i = Math.max(k, j + 1);
     if (raw === 'OR' && !neg && !field) {
       tokens.push({ t: 'or' });
+      continue;
+    }
+    // Capitals only, as in FTS5 and Google: "and" and "not" in lower case are words people search for.
+    if (raw === 'AND' && !neg && !field) continue;
+    if (raw === 'NOT' && !field && s[i] !== undefined) {
+      notNext = !neg;
       continue;
     }
     const ws = words(raw);

@@ -35,6 +35,7 @@ describe('the query language', () => {
   it('ANDs words', () => {
     expect(ids('belarus lukashenko')).toEqual([id.belarus]);
     expect(ids('belarus lighthouse')).toEqual([]);
+    expect(ids('belarus AND lukashenko')).toEqual([id.belarus]);
   });
   it('matches an exact phrase, and only the phrase', () => {
     expect(ids('"special forces"')).toEqual(sorted(id.belarus, id.forces));
@@ -50,6 +51,13 @@ describe('the query language', () => {
   it('excludes with -word, also on its own', () => {
     expect(ids('"special forces" -belarus')).toEqual([id.forces]);
     expect(ids('-lighthouse')).toEqual(sorted(id.belarus, id.vn, id.duc, id.forces));
+  });
+  it('excludes with NOT in capitals; "not" and "and" in lower case are words', () => {
+    expect(ids('"special forces" NOT belarus')).toEqual([id.forces]);
+    expect(ids('lighthouse NOT (keeper OR dusk)')).toEqual(sorted(id.lhTitle, id.lhBody));
+    expect(ids('special not')).toEqual([id.belarus]); // the fixture says "not"; the army reform does not
+    expect(ids('waves and')).toEqual([id.lhTitle]); // "Waves and gulls."; the other "Waves." has no "and"
+    expect(ids('waves AND')).toEqual(sorted(id.lhTitle, id.lhLead));
   });
   it('groups with parentheses', () => {
     expect(ids('(coffee OR gulls) -paris')).toEqual([id.lhTitle]);
@@ -117,6 +125,9 @@ describe('anything a person types is safe', () => {
   });
   it('reads broken syntax as plain words', () => {
     expect(ids('"lighthouse keeper')).toEqual([id.lhLead]);
+    expect(ids('"keeper lighthouse')).toEqual([id.lhLead]); // an unclosed quote is no phrase
+    expect(ids('lighthouse _')).toHaveLength(4); // no word in it: it used to empty the result
+    expect(ids('lighthouse \u0301')).toHaveLength(4);
     expect(ids('NEAR(lighthouse')).toEqual([]);
     expect(ids('(lighthouse')).toHaveLength(4);
     expect(ids('title:')).toEqual([]);
