@@ -144,6 +144,21 @@ describe('bad input', () => {
     expect(report.integrity).toEqual(['ok']);
   });
 
+  it('imports a page saved in windows-1252 with its curly quotes, dashes and euro sign', () => {
+    const db = library();
+    const dir = tempDir();
+    const prose = '<p>The council voted on Tuesday to allow tables on the pavement, a change owners had asked for.</p>'.repeat(4);
+    const html = `<!doctype html><html><head><meta charset="windows-1252"><title>Caf\u00e9 owners welcome \u201csmart\u201d rules \u2013 Le Journal</title></head><body><article>${prose}<p>\u201cIt\u2019s a good compromise,\u201d said one. The fee is \u20ac50.</p></article></body></html>`;
+    // Node's own windows-1252 encoder is the broken decoder's mirror image, so the bytes are built by hand.
+    const cp1252: Record<string, number> = { '\u201c': 0x93, '\u201d': 0x94, '\u2019': 0x92, '\u2013': 0x96, '\u20ac': 0x80 };
+    const bytes = Buffer.from([...html].map((c) => cp1252[c] ?? c.charCodeAt(0)));
+    fs.writeFileSync(path.join(dir, 'cafe.html'), bytes);
+    expect(broadsheet(db, 'import', path.join(dir, 'cafe.html')).code).toBe(0);
+    const a = JSON.parse(broadsheet(db, 'show', '1', '--json').stdout);
+    expect(a.title).toBe('Caf\u00e9 owners welcome \u201csmart\u201d rules \u2013 Le Journal');
+    expect(a.text).toContain('\u201cIt\u2019s a good compromise,\u201d said one. The fee is \u20ac50.');
+  });
+
   it('refuses a library from a newer version and leaves it as it was', () => {
     const db = library();
     const raw = new BetterSqlite3(db);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { parseHtmlPage } from './html.js';
 import { parseMarkdown } from './markdown.js';
-import { declaredXmlEncoding, sniffHtmlCharset } from './sniff.js';
+import { declaredXmlEncoding, decodeAs, sniffHtmlCharset } from './sniff.js';
 import { parseScrapedText } from './text.js';
 import { IngestError, type ParsedArticle } from './types.js';
 
@@ -138,13 +138,9 @@ function decodeHtml(bytes: Uint8Array): string {
   }
   const declared = sniffHtmlCharset(bytes) ?? declaredXmlEncoding(bytes);
   if (declared && !/^utf-?8$/i.test(declared)) {
-    let decoder: TextDecoder;
-    try {
-      decoder = new TextDecoder(declared);
-    } catch {
-      throw new IngestError(`declares an unknown character set "${declared}"`);
-    }
-    return decoder.decode(bytes);
+    const text = decodeAs(declared, bytes);
+    if (text === null) throw new IngestError(`declares an unknown character set "${declared}"`);
+    return text;
   }
   return decodeUtf8(bytes);
 }

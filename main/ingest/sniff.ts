@@ -98,3 +98,31 @@ export function declaredXmlEncoding(body: Uint8Array): string | null {
   const m = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._:-]{0,39})["']/.exec(head);
   return m ? m[1]!.toLowerCase() : null;
 }
+
+/**
+ * Bytes decoded as the named character set; null for a label the platform does not know.
+ * windows-1252 (which is also what every latin1 / iso-8859-1 / us-ascii label means on the web)
+ * is decoded here because Node 20.18.3+ and 22.13+ decode it as ISO-8859-1 (0x80 → U+0080
+ * instead of €, 0x93 → U+0093 instead of “; nodejs/node#56542, #60888).
+ */
+export function decodeAs(label: string, bytes: Uint8Array): string | null {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    return null;
+  }
+  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
+}
+
+function decodeWindows1252(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    .toString('latin1')
+    .replace(/[\x80-\x9f]/g, (c) => String.fromCharCode(CP1252_80_9F[c.charCodeAt(0) - 0x80]!));
+}
+
+/** The WHATWG index for bytes 0x80–0x9F; the other bytes are their own code points. */
+const CP1252_80_9F = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+];
