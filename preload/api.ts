@@ -138,8 +138,14 @@ export interface SavedSearch {
 export interface ImportFile {
   /** File name with extension: decides how it is read (.txt, .md, .html). */
   name: string;
-  /** The file's text. */
-  content: string;
+  /** The file's text (already decoded by the sender), or: */
+  content?: string;
+  /**
+   * The file's bytes in base64, as read from disk: the library works out the character set (a
+   * page's <meta charset>, a byte-order mark) and refuses what is not text, as `broadsheet import`
+   * does. What the app sends.
+   */
+  data?: string;
 }
 
 export type ImportOutcome =

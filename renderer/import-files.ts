@@ -9,8 +9,10 @@ const BATCH_FILES = 100;
 const BATCH_BYTES = 24 * 1024 * 1024;
 
 /**
- * Reads the chosen files as text and sends them to the library in batches. Files that cannot be
- * read become "failed" lines; the results come back in the order the files were chosen.
+ * Reads the chosen files and sends their bytes to the library in batches. Bytes, not text: the
+ * library reads a page's <meta charset> and refuses binary and invalid UTF-8 as `broadsheet import`
+ * does (File.text() decoded everything as UTF-8, so a windows-1252 page came out as "Caf�").
+ * Files that cannot be read become "failed" lines; the results come back in the order chosen.
  */
 export async function importChosenFiles(bridge: BroadsheetBridge, files: readonly File[]): Promise<ImportResult> {
   const items: ImportOutcome[] = [];
@@ -34,16 +36,16 @@ export async function importChosenFiles(bridge: BroadsheetBridge, files: readonl
       items.push({ name: file.name, status: 'failed', reason: `too large (${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 16 MB)` });
       continue;
     }
-    let content: string;
+    let data: string;
     try {
-      content = await file.text();
+      data = await readAsBase64(file);
     } catch {
       items.push({ name: file.name, status: 'failed', reason: 'could not be read' });
       continue;
     }
-    if (batch.length >= BATCH_FILES || bytes + content.length > BATCH_BYTES) await flush();
-    batch.push({ name: file.name, content });
-    bytes += content.length;
+    if (batch.length >= BATCH_FILES || bytes + data.length > BATCH_BYTES) await flush();
+    batch.push({ name: file.name, data });
+    bytes += data.length;
   }
   await flush();
   return {
@@ -52,6 +54,19 @@ export async function importChosenFiles(bridge: BroadsheetBridge, files: readonl
     failed: items.filter((i) => i.status === 'failed').length,
     items,
   };
+}
+
+/** The file's bytes as base64, through the browser's own encoder (a data: URL). */
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = String(reader.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(reader.error ?? new Error('could not be read'));
+    reader.readAsDataURL(file);
+  });
 }
 
 /** "2 imported, 1 duplicate, 1 failed" */

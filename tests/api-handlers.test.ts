@@ -32,6 +32,27 @@ describe('the handler table', () => {
     expect(page.next).toBeNull();
   });
 
+  it('reads files sent as bytes the way `broadsheet import` does: the page\'s charset, and no guessing for text', async () => {
+    const { dispatch } = library();
+    const prose = '<p>The council voted on Tuesday to allow tables on the pavement, a change owners had asked for.</p>'.repeat(4);
+    const page = `<!doctype html><meta charset="windows-1252"><title>Caf\u00e9 \u201csmart\u201d rules</title><article>${prose}</article>`;
+    const cp1252 = (text: string) => Buffer.from([...text].map((c) => ({ '\u201c': 0x93, '\u201d': 0x94 })[c] ?? c.charCodeAt(0)));
+    const res = (await dispatch('importFiles', {
+      files: [
+        { name: 'cafe.html', data: cp1252(page).toString('base64') },
+        { name: 'notes.txt', data: cp1252('Caf\u00e9 notes\n\nWritten in an old editor.\n').toString('base64') },
+        { name: 'scan.txt', data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]).toString('base64') },
+      ],
+    })) as ImportResult;
+    expect(res.items.map((i) => [i.name, i.status, 'reason' in i ? i.reason : i.title])).toEqual([
+      ['cafe.html', 'imported', 'Caf\u00e9 \u201csmart\u201d rules'],
+      ['notes.txt', 'failed', 'not valid UTF-8 (first bad byte at offset 3)'],
+      ['scan.txt', 'failed', expect.stringMatching(/^not a text file/)],
+    ]);
+    await expect(dispatch('importFiles', { files: [{ name: 'a.txt', content: 'x', data: 'eA==' }] })).rejects.toThrow();
+    await expect(dispatch('importFiles', { files: [{ name: 'a.txt' }] })).rejects.toThrow();
+  });
+
   it('adds the sample article once, with its stored picture and caption', async () => {
     const { dispatch } = library();
     const { id } = (await dispatch('addSample', {})) as { id: number };

@@ -35,6 +35,16 @@ const GOOD_TITLE = 'Harbour City Opens Its First Tram Line in Sixty Years';
 /** A PDF saved with a .txt name: a binary file the importer must refuse with a reason. */
 const BINARY_FILE = { name: 'scan.txt', mimeType: 'text/plain', buffer: Buffer.concat([Buffer.from('%PDF-1.4\n%'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3, 0, 1, 2, 3, 0, 0xff, 0x0a])]) };
 const EMPTY_FILE = { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) };
+/** A saved page in windows-1252, as old CMSs still write them: “ ” and € are single bytes there. */
+const CP1252_TITLE = 'Caf\u00e9 owners welcome \u201csmart\u201d rules \u2013 \u20ac50 a year';
+const CP1252_PAGE = {
+  name: 'cafe.html',
+  mimeType: 'text/html',
+  buffer: Buffer.from(
+    [...`<!doctype html><meta charset="windows-1252"><title>${CP1252_TITLE}</title><article>${'<p>The council voted on Tuesday to allow tables on the pavement, a change the owners had asked for.</p>'.repeat(4)}</article>`]
+      .map((c) => ({ '\u201c': 0x93, '\u201d': 0x94, '\u2013': 0x96, '\u20ac': 0x80 })[c] ?? c.charCodeAt(0)),
+  ),
+};
 
 let browser: Browser | undefined;
 let dir: string | undefined;
@@ -158,6 +168,12 @@ describe('an empty library', () => {
     expect(text.split('\n')).toHaveLength(1);
     expect(listLibrary(db).map((a) => a.title)).toEqual([GOOD_TITLE]);
     await page.screenshot({ path: screenshotPath('import-mixed.png') });
+
+    // A page saved in windows-1252: the library reads its <meta charset> from the bytes.
+    await page.locator('input.files-input').setInputFiles([CP1252_PAGE]);
+    const cafe = articleNamed(page, CP1252_TITLE);
+    await cafe.waitFor();
+    expect(listLibrary(db).map((a) => a.title).sort()).toEqual([CP1252_TITLE, GOOD_TITLE].sort());
     expect(problems.pageErrors).toEqual([]);
   });
 });

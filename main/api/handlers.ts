@@ -99,7 +99,7 @@ export function createHandlers(db: Database): Handlers {
     async importFiles({ files }) {
       const parsed = await Promise.all(
         files.map((f) =>
-          parseBytesBounded(f.name, new TextEncoder().encode(f.content)).then(
+          parseBytesBounded(f.name, f.data !== undefined ? Buffer.from(f.data, 'base64') : new TextEncoder().encode(f.content ?? '')).then(
             (article) => ({ file: f.name, article }),
             (err: Error) => ({ file: f.name, error: err.message }),
           ),

@@ -11,6 +11,8 @@ const empty = z.object({}).strict();
 
 export const MAX_IMPORT_FILES = 500;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Standard base64, padded (what FileReader's data: URLs carry). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export const MAX_OPML_BYTES = 8 * 1024 * 1024;
 
 export const REQUEST_SCHEMAS = {
@@ -40,10 +42,15 @@ export const REQUEST_SCHEMAS = {
   importFiles: z
     .object({
       files: z
-        .array(z.object({ name: z.string().min(1).max(1024), content: z.string() }).strict())
+        .array(
+          z
+            .object({ name: z.string().min(1).max(1024), content: z.string().optional(), data: z.string().regex(BASE64).optional() })
+            .strict()
+            .refine((f) => (f.content === undefined) !== (f.data === undefined), { message: 'either content or data' }),
+        )
         .min(1)
         .max(MAX_IMPORT_FILES)
-        .refine((files) => files.reduce((n, f) => n + f.content.length, 0) <= MAX_IMPORT_BYTES, {
+        .refine((files) => files.reduce((n, f) => n + (f.content ?? f.data ?? '').length, 0) <= MAX_IMPORT_BYTES, {
           message: `at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB at a time`,
         }),
     })
