@@ -119,6 +119,9 @@ export function createPlaceholder(label: string): HTMLElement {
   const note = document.createElement('span');
   note.className = 'placeholder-note';
   note.setAttribute('aria-hidden', 'true');
+  // The app's own words, in its own direction: without dir, this English note was the first strong
+  // text of an Arabic article whose first picture was not saved, and dir=auto made the body LTR.
+  note.setAttribute('dir', 'ltr');
   note.textContent = 'Picture not saved';
   box.append(note);
   return box;
