@@ -167,7 +167,8 @@ export class BsReader extends LitElement {
       .body :is(h4, h5, h6) {
         font-size: 1em;
       }
-      .body a {
+      /* a[href] only: an <a> whose address the sanitiser removed leads nowhere and must not look like a link */
+      .body a[href] {
         color: var(--bs-accent, #2c5d8f);
         text-decoration-thickness: 1px;
         text-underline-offset: 0.15em;

@@ -219,6 +219,21 @@ describe('the reader', () => {
   });
 });
 
+describe('links in articles', () => {
+  it('look like links only when they lead somewhere (the sanitiser takes javascript: addresses away)', async () => {
+    const o = await open();
+    const article = await openArticle(o.page, 'Council approves new cycle lanes on Market Road');
+    const look = (name: string) =>
+      article.getByText(name, { exact: true }).evaluate((a) => {
+        const style = getComputedStyle(a);
+        return { tag: a.localName, href: a.hasAttribute('href'), sameColour: style.color === getComputedStyle(a.parentElement!).color, cursor: style.cursor };
+      });
+    expect(await look('the consultation')).toEqual({ tag: 'a', href: false, sameColour: true, cursor: 'auto' });
+    expect(await look('A timeline of the works')).toEqual({ tag: 'a', href: true, sameColour: false, cursor: 'pointer' });
+    expect(o.problems.pageErrors).toEqual([]);
+  });
+});
+
 describe('right-to-left articles', () => {
   it('reads an Arabic article right to left, even when its first picture was not saved', async () => {
     const own = makeTempDir();
