@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -169,6 +169,31 @@ describe('bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/newer version of Broadsheet \(schema 999/);
     expect(fs.readFileSync(db).equals(before)).toBe(true);
+  });
+
+  it('stops writing quietly when the reader of its output goes away (broadsheet list | head)', async () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE);
+    const child = spawn(process.execPath, [BIN, '--db', db, 'list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // as head does once it has its lines
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('reads a word that starts with a dash as a word: an exclusion to search for, not an option', () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE, path.join(REPO, 'tests/fixtures/articles'));
+    const titles = (r: { stdout: string }) => (JSON.parse(r.stdout) as Array<{ title: string }>).map((h) => h.title);
+    const all = titles(broadsheet(db, 'search', 'city', '--json'));
+    expect(all.length).toBeGreaterThan(3);
+    expect(all).toContain('Harbour City Opens Its First Tram Line in Sixty Years');
+    const r = broadsheet(db, 'search', '-tram', 'city', '--json', '--limit', '3');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(titles(r)).toEqual(all.filter((t) => t !== 'Harbour City Opens Its First Tram Line in Sixty Years').slice(0, 3));
   });
 
   it('answers a mistyped command with usage and status 2', () => {

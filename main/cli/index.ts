@@ -17,8 +17,18 @@ export interface Io {
   tty: boolean;
 }
 
+/**
+ * Set when whoever reads our output has gone (`broadsheet list | head`): what is left to say is
+ * dropped, and the command still finishes its work (an import piped to head imports everything).
+ */
+let stdoutGone = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  stdoutGone = true;
+});
+
 const processIo: Io = {
-  out: (line) => process.stdout.write(`${line}\n`),
+  out: (line) => void (stdoutGone || process.stdout.write(`${line}\n`)),
   err: (line) => process.stderr.write(`${line}\n`),
   progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r\x1b[2K${text}`) : undefined,
   tty: Boolean(process.stdout.isTTY),
@@ -93,7 +103,27 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
+/** What stands in for a word that starts with one dash while parseArgs reads the options. */
+const DASHED = '\u0000';
+
+/**
+ * The options, and the words. A word that starts with one dash is a query's exclusion
+ * (`search -russia nato`) or a file's name, not an option (-h is the only short one); parseArgs
+ * would refuse it ("Unknown option '-r'"), and `--` would make the options after it words too.
+ */
 function parse(argv: string[]) {
+  const dashed: string[] = [];
+  const hide = (arg: string) => (/^-[^-]/.test(arg) && arg !== '-h' ? `${DASHED}${dashed.push(arg) - 1}` : arg);
+  const show = <T extends string | undefined>(arg: T): T => (arg?.startsWith(DASHED) ? (dashed[Number(arg.slice(1))] as T) : arg);
+  const parsed = parseOptions(argv.map(hide));
+  const { db, limit, port, folder } = parsed.values;
+  return {
+    values: { ...parsed.values, db: show(db), limit: show(limit), port: show(port), folder: show(folder) },
+    positionals: parsed.positionals.map(show),
+  };
+}
+
+function parseOptions(argv: string[]) {
   return parseArgs({
     args: argv,
     allowPositionals: true,
