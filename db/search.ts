@@ -12,9 +12,12 @@ export interface SearchHit {
   publishedAt: number | null;
   /** A short passage around the match, HTML-escaped, with the matched words in <mark>. */
   snippet: string;
-  /** Where the words were found, most telling first; the snippet comes from the first. */
+  /** Where the words were found; the snippet comes from the first (the body when it matched, the title last). */
   matchedIn: MatchedIn[];
-  /** bm25 with column weights; lower is better (SQLite's convention). 0 for filter-only queries. */
+  /**
+   * bm25 with column weights, lower is better (SQLite's convention), minus TITLE_TIER when the
+   * title alone matches the whole query. 0 for filter-only queries.
+   */
   score: number;
 }
 
@@ -47,6 +50,15 @@ export interface SearchOptions {
  */
 export const RANK_LIMIT = 5000;
 
+/**
+ * Taken off the score of an article whose title alone matches the whole query, so that it ranks
+ * above every article that matches only elsewhere. bm25 alone cannot promise that: FTS5 adds the
+ * weighted counts of all columns and divides by the whole article's length, so a short note that
+ * says "zephyrine" once outranked the long article called "Zephyrine festival returns". Folded
+ * into the score (bm25 here stays far above -1000) so that paging by (score, date, id) holds.
+ */
+export const TITLE_TIER = 1000;
+
 // Markers that cannot occur in stored text, swapped for <mark> after the text is escaped.
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
@@ -67,7 +79,7 @@ export function search(db: Database, input: string, opts: SearchOptions = {}): S
   if (!q.match) return filterOnly(db, q, limit, opts.after);
 
   const sql = rankedStatements(q, opts.after);
-  const params = { match: q.match, ...filterSql(q, 'a').params };
+  const params = { match: q.match, titleMatch: `title : (${q.match})`, ...filterSql(q, 'a').params };
   const total = db.prepare(sql.count).pluck().get(params) as number;
   if (total === 0) return { hits: [], terms: q.terms, total, rankedSubset: false, next: null };
 
@@ -103,7 +115,9 @@ export function rankedStatements(q: ParsedQuery, after?: SearchCursor): { count:
     count: `SELECT count(*) FROM ${from} WHERE articles_fts MATCH @match${and}`,
     floor: `SELECT f.rowid FROM ${from} WHERE articles_fts MATCH @match${and} ORDER BY f.rowid DESC LIMIT 1 OFFSET ${RANK_LIMIT - 1}`,
     page: `WITH ranked AS (
-         SELECT f.rowid AS id, f.rank AS score, a.sort_at AS sortAt
+         SELECT f.rowid AS id,
+                f.rank - CASE WHEN f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @titleMatch) THEN ${TITLE_TIER} ELSE 0 END AS score,
+                a.sort_at AS sortAt
          FROM articles_fts f JOIN articles a ON a.id = f.rowid
          WHERE articles_fts MATCH @match AND f.rowid >= @floorId${and}
        )

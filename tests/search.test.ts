@@ -140,6 +140,17 @@ describe('ranking and results', () => {
     const hits = searchArticles(db, 'lighthouse');
     expect(hits.map((h) => h.id)).toEqual([id.lhTitle, id.lhLead, id.lhCaption, id.lhBody]);
   });
+  it('ranks an article whose title matches above a short one that mentions the word once', () => {
+    const festival = saveArticle(db, article({
+      title: 'Zephyrine festival returns to the old harbour',
+      lead: 'The zephyrine festival is back after four years.',
+      text: Array.from({ length: 150 }, (_, i) => `Paragraph ${i} about the stalls, the music, the food and the crowds along the quay.`).join('\n\n'),
+      publishedAt: day('2019-06-01'),
+    })).id;
+    const roundup = saveArticle(db, article({ title: 'Weekend roundup', text: 'Markets, a zephyrine stall, rain.', publishedAt: day('2019-06-02') })).id;
+    expect(searchArticles(db, 'zephyrine').map((h) => h.id)).toEqual([festival, roundup]);
+    expect(searchArticles(db, 'zephyrine rain').map((h) => h.id)).toEqual([roundup]);
+  });
   it('breaks ties by recency', () => {
     const older = saveArticle(db, article({ title: 'Tidepool survey', publishedAt: day('2001-01-01') })).id;
     const newer = saveArticle(db, article({ title: 'Tidepool survey', text: 'Another body.', publishedAt: day('2022-01-01') })).id;
@@ -193,7 +204,7 @@ describe('large result sets', () => {
 
   it('uses the full-text index for every kind of query', () => {
     const plans = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ match: '"x"', floorId: 0, limit: 10, fAfter: 0, fBefore: 0, aScore: 0, aSortAt: 0, aId: 0 }) as Array<{ detail: string }>)
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ match: '"x"', titleMatch: 'title : ("x")', floorId: 0, limit: 10, fAfter: 0, fBefore: 0, aScore: 0, aSortAt: 0, aId: 0 }) as Array<{ detail: string }>)
         .map((r) => r.detail)
         .join('\n');
     for (const q of ['lighthouse', 'lighthouse after:2020-01-01 is:unread', 'title:x OR caption:y', '"a b" -c is:starred']) {
