@@ -361,6 +361,50 @@ describe('parseScrapedText edge cases', () => {
     expect(a.text).toBe('Paragraph one.\n\nParagraph two, which is not a caption because it has no pipe.');
   });
 
+  it('captions a gallery row cell by cell, leaving an image without a caption when its cell is empty', () => {
+    const a = parseScrapedText(
+      `Title\nLead.\n![](https://example.com/a.jpg) | ![](https://example.com/b.jpg) |\nVolunteers carry sandbags. Photo: A | |\n${body}`,
+    );
+    expect(a.figures).toEqual([
+      { src: 'https://example.com/a.jpg', alt: '', caption: 'Volunteers carry sandbags. Photo: A' },
+      { src: 'https://example.com/b.jpg', alt: '', caption: '' },
+    ]);
+    expectFiguresInHtml(a);
+    const b = parseScrapedText(
+      `Title\nLead.\n![](https://example.com/a.jpg) | ![](https://example.com/b.jpg) | ![](https://example.com/c.jpg) |\nLeft photo | Middle photo |\n${body}`,
+    );
+    expect(b.figures.map((f) => f.caption)).toEqual(['Left photo', 'Middle photo', '']);
+    expectFiguresInHtml(b);
+    expectNoClutter(b);
+  });
+
+  it('makes numbered and dashed lines in a row a list', () => {
+    const a = parseScrapedText(
+      [
+        'Title',
+        'Lead.',
+        'Ticket types',
+        '1. Single-journey tickets',
+        '2. Day passes',
+        '3. Monthly passes',
+        'Passes are sold at every station.',
+        '- Children under six travel free',
+        '',
+        '- Students pay half',
+        '1. Not a list: one numbered line alone.',
+      ].join('\n'),
+    );
+    expect(a.html).toBe(
+      '<h2>Ticket types</h2><ol><li>Single-journey tickets</li><li>Day passes</li><li>Monthly passes</li></ol>' +
+        '<p>Passes are sold at every station.</p><ul><li>Children under six travel free</li><li>Students pay half</li></ul>' +
+        '<p>1. Not a list: one numbered line alone.</p>',
+    );
+    expect(a.text).toBe(
+      'Ticket types\n\nSingle-journey tickets\nDay passes\nMonthly passes\n\nPasses are sold at every station.\n\n' +
+        'Children under six travel free\nStudents pay half\n\n1. Not a list: one numbered line alone.',
+    );
+  });
+
   it('shows an image inside a sentence as its alt text, not as a remote <img>', () => {
     const a = parseScrapedText('Title\nLead.\nThe logo ![a leaf](https://example.com/leaf.png) marks organic food.');
     expect(a.figures).toEqual([]);
@@ -418,6 +462,54 @@ describe('parseScrapedText edge cases', () => {
     expect(c.text).toBe('Body paragraph.\n\n(Theodore Smith)');
   });
 
+  it('reads "Theo X" without parentheses and drops the keyword line at the end of Vietnamese articles', () => {
+    const a = parseScrapedText(`Giá vàng tăng mạnh\n(Dân trí) - Lead.\n${body}\nMinh Anh\nTheo Dân trí`);
+    expect(a.author).toBe('Minh Anh');
+    expect(a.attribution).toBe('Dân trí');
+    expect(headingsOf(a.html)).toEqual([]);
+    expect(a.text).toBe(body);
+    const b = parseScrapedText(`Giá vàng tăng mạnh\n(Dân trí) - Lead.\n${body}\nMinh Anh\n(Theo Dân trí)\nTừ khóa: giá vàng, SJC`);
+    expect(b.author).toBe('Minh Anh');
+    expect(b.attribution).toBe('Dân trí');
+    expect(b.text).toBe(body);
+    // A sentence starting "Theo" ("according to the ministry, ...") stays a paragraph.
+    const c = parseScrapedText(`Giá vàng tăng mạnh\nLead.\n${body}\nTheo Bộ Y tế, số ca mắc đã giảm`);
+    expect(c.attribution).toBeNull();
+    expect(c.text).toBe(`${body}\n\nTheo Bộ Y tế, số ca mắc đã giảm`);
+    // Outside a Vietnamese article, Theo is a first name.
+    const d = parseScrapedText(`Title\nLead.\n${body}\nTheo Leggett`);
+    expect(d.author).toBe('Theo Leggett');
+    expect(d.attribution).toBeNull();
+  });
+
+  it('reads bylines naming several authors, or an author and the outlet', () => {
+    const a = parseScrapedText(`Title\nBy Tom Balmforth and Olena Harmash\n(Reuters) - Lead.\n${body}`);
+    expect(a.author).toBe('Tom Balmforth, Olena Harmash');
+    expect(a.source).toBe('Reuters');
+    expect(a.lead).toBe('Lead.');
+    expect(a.text).toBe(body);
+    const b = parseScrapedText(`Title\nBy Jane Doe, BBC News\nLead.\n${body}`);
+    expect(b.author).toBe('Jane Doe');
+    expect(b.lead).toBe('Lead.');
+    const c = parseScrapedText(`Title\nLead.\n${body}\nBy Tom Balmforth, Olena Harmash and Mark Trevelyan, Reuters`);
+    expect(c.author).toBe('Tom Balmforth, Olena Harmash, Mark Trevelyan');
+    expect(c.text).toBe(body);
+    const d = parseScrapedText(`Title\nBy Tom Balmforth, Olena Harmash\nLead.\n${body}`);
+    expect(d.author).toBe('Tom Balmforth, Olena Harmash');
+    // A sentence that starts with "By" is no byline.
+    const e = parseScrapedText(`Title\nBy the end of the year, prices and wages had doubled\n${body}`);
+    expect(e.author).toBeNull();
+    expect(e.lead).toBe('By the end of the year, prices and wages had doubled');
+  });
+
+  it('drops the headline repeated under itself', () => {
+    const a = parseScrapedText(`Ferry Fares Rise Again\nFERRY fares  rise again\n(Tuoi Tre) - Lead.\n${body}`);
+    expect(a.title).toBe('Ferry Fares Rise Again');
+    expect(a.source).toBe('Tuoi Tre');
+    expect(a.lead).toBe('Lead.');
+    expect(a.text).toBe(body);
+  });
+
   it('reads optional URL and Date header lines', () => {
     const a = parseScrapedText(
       `URL: https://example.com/news/1\nDate: 2024-05-01 08:30\nTitle\nPublished: 02/05/2024\nLead.\n${body}`,
@@ -429,6 +521,23 @@ describe('parseScrapedText edge cases', () => {
     const b = parseScrapedText(`Title\nDate: not a date\n${body}`);
     expect(b.publishedAt).toBeNull();
     expect(b.lead).toBe('Date: not a date');
+  });
+
+  it('skips a Date header it cannot read above the title, and reads day-first dates with a time and GMT offset', () => {
+    const a = parseScrapedText(
+      `URL: https://vnexpress.net/gia-vang-1.html\nDate: Thứ tư, 1/5/2024, 10:30 (GMT+7)\nGiá vàng tăng\n(VnExpress) - Lead.\n${body}`,
+    );
+    expect(a.title).toBe('Giá vàng tăng');
+    expect(a.source).toBe('VnExpress');
+    expect(a.url).toBe('https://vnexpress.net/gia-vang-1.html');
+    expect(a.publishedAt).toBe(Date.UTC(2024, 4, 1, 3, 30));
+    const b = parseScrapedText(`Date: 31/2/2024 (GMT+7)\nTitle\n(VnExpress) - Lead.\n${body}`);
+    expect(b.title).toBe('Title');
+    expect(b.publishedAt).toBeNull();
+    expect(b.lead).toBe('Lead.');
+    // A headline that merely starts like a header, with no date in it, is still the headline.
+    const c = parseScrapedText(`Published: The Letters Nobody Read\nLead.\n${body}`);
+    expect(c.title).toBe('Published: The Letters Nobody Read');
   });
 
   it('copes with CRLF line ends, a BOM and trailing spaces', () => {

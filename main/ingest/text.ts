@@ -155,17 +155,70 @@ const NAME_WORD = /^\p{Lu}[\p{L}\p{M}'’.-]{0,30}$/u;
 /** "Thu Hà (tổng hợp)", "Phu Binh (compiled)": a short parenthetical after a byline. */
 const BYLINE_NOTE = /(?<!\s)\s*\([^()]{1,30}\)$/;
 
-/** A byline: "By Jane Doe" or 2–4 capitalised words, no final punctuation. Returns the name. */
+/** A "By" line can be longer than a bare name: "By Tom Balmforth, Olena Harmash and Mark Trevelyan, Reuters". */
+const MAX_BYLINE_CHARS = 160;
+const MAX_BYLINE_AUTHORS = 3;
+/** Words that make the last part of "By Jane Doe, BBC News" an outlet or a job title, not a person. */
+const OUTLET_WORDS = new Set([
+  'news', 'times', 'post', 'press', 'agency', 'wire', 'journal', 'herald', 'tribune', 'daily', 'magazine', 'online',
+  'bureau', 'service', 'radio', 'television', 'tv', 'correspondent', 'editor', 'reporter', 'staff', 'writer', 'contributor',
+]);
+
+/** A byline: "By Jane Doe", "By Tom Balmforth and Olena Harmash", or 2–4 capitalised words. Returns the name(s). */
 export function matchByline(line: string): string | null {
-  if (line.length > 80) return null;
-  const name = line.replace(/^by\s+/i, '').replace(BYLINE_NOTE, '').trim();
+  const by = /^by\s+/i.exec(line);
+  // A "By" line may name three people and their outlet; a bare name line is one person.
+  if (line.length > (by ? MAX_BYLINE_CHARS : 80)) return null;
+  const name = line.slice(by ? by[0].length : 0).replace(BYLINE_NOTE, '').trim();
+  if (/[.!?:;,]$/.test(name)) return null; // "J." is an initial, but a name does not end a sentence.
+  return by ? bylineNames(name.replace(/\s+/g, ' ')) : personName(name);
+}
+
+/** 2–4 capitalised words (particles allowed inside), or null. */
+function personName(name: string): string | null {
   const words = name.split(/\s+/);
   if (words.length < 2 || words.length > 4) return null;
   if (NOT_A_NAME.has(words[0]!.toLowerCase())) return null;
   const last = words.length - 1;
-  const ok = words.every((w, i) => NAME_WORD.test(w) || (i > 0 && i < last && NAME_PARTICLES.has(w)));
-  // "J." is an initial, but a name does not end a sentence.
-  return ok && !/[.!?:;,]$/.test(name) ? name : null;
+  return words.every((w, i) => NAME_WORD.test(w) || (i > 0 && i < last && NAME_PARTICLES.has(w))) ? name : null;
+}
+
+function isOutlet(part: string): boolean {
+  return part.split(' ').some((w) => OUTLET_WORDS.has(w.toLowerCase()) || /^\p{Lu}{2,}$/u.test(w));
+}
+
+/**
+ * The people a "By" line names: "Tom Balmforth and Olena Harmash", "A, B and C, Reuters", "Jane Doe,
+ * BBC News". Joined with ", " as html.ts joins JSON-LD authors, so one article gives one author string
+ * whichever file it came from. After "and" the list of people is over: one more part is the outlet.
+ * Without "and", the last of two or more parts is the outlet when it does not look like a person.
+ */
+function bylineNames(rest: string): string | null {
+  const parts: string[] = [];
+  let lastAnd = -1;
+  for (const chunk of rest.replaceAll(' & ', ' and ').split(',')) {
+    const trimmed = chunk.trim();
+    // "A, B, and C": the Oxford comma puts the "and" at the start of a part.
+    const oxford = trimmed.startsWith('and ');
+    const names = (oxford ? trimmed.slice(4) : trimmed).split(' and ');
+    if (oxford || names.length > 1) lastAnd = parts.length + names.length - 1;
+    for (const n of names) parts.push(n.trim());
+  }
+  let people = parts;
+  let outlet: string | undefined;
+  if (lastAnd >= 0) {
+    people = parts.slice(0, lastAnd + 1);
+    if (parts.length > lastAnd + 2) return null;
+    outlet = parts[lastAnd + 1];
+  } else if (parts.length > 1 && (isOutlet(parts[parts.length - 1]!) || !personName(parts[parts.length - 1]!))) {
+    people = parts.slice(0, -1);
+    outlet = parts[parts.length - 1];
+  }
+  // The outlet is a name too ("Reuters", "The Guardian"), not the rest of a sentence.
+  if (outlet !== undefined && !/^[\p{Lu}\p{N}]/u.test(outlet)) return null;
+  if (outlet !== undefined && outlet.split(' ').length > 6) return null;
+  if (people.length > MAX_BYLINE_AUTHORS || !people.every((p) => personName(p))) return null;
+  return people.join(', ');
 }
 
 /**
@@ -176,13 +229,14 @@ export function matchByline(line: string): string | null {
 export function takeBylineAndAttribution<T>(
   items: T[],
   plainOf: (item: T) => string | null,
+  attributionOf: (line: string) => string | null = matchAttribution,
 ): { author: string | null; attribution: string | null } {
   let author: string | null = null;
   let attribution: string | null = null;
   while (items.length > 0) {
     const plain = plainOf(items[items.length - 1]!);
     if (plain === null) break;
-    const attr: string | null = attribution === null ? matchAttribution(plain) : null;
+    const attr: string | null = attribution === null ? attributionOf(plain) : null;
     const name: string | null = attr === null && author === null ? matchByline(plain) : null;
     if (attr !== null) attribution = attr;
     else if (name !== null) author = name;
@@ -193,25 +247,33 @@ export function takeBylineAndAttribution<T>(
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-const DMY_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+/** "1/5/2024", "01.05.2024 10:30", "1/5/2024, 10:30 (GMT+7)", "01/05/2024 - 10:30 GMT+07:00" (white space collapsed). */
+const DMY_DATE =
+  /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:(?:,? | - )(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?: ?\(?(?:GMT|UTC) ?([+-])(\d{1,2})(?::?(\d{2}))?\)?)?$/i;
+/** The weekday before a day-first date: "Thứ tư, 1/5/2024", "Monday, 01/05/2024". */
+const WEEKDAY_PREFIX = /^\p{L}[\p{L} ]{0,15}, /u;
 /** "14 March 2024", "Sep 23, 2024", "Mon, 25 May 2020 10:00:00 +0000". */
 const WORDY_DATE = /^(?:[A-Za-z]{3,9},?\s+)?(?:\d{1,2}\s+[A-Za-z]{3,9}\.?,?|[A-Za-z]{3,9}\.?\s+\d{1,2},?)\s+\d{4}\b/;
 const HAS_ZONE = /(?:[+-]\d{2}:?\d{2}|Z|\b(?:GMT|UTC|UT|[ECMP][SD]T))$/i;
 
 /**
  * A date as the article gives it, in ms since the epoch: ISO 8601, dd/mm/yyyy (European and
- * Vietnamese sites), or a written-out date. One without a zone counts as UTC, so the result does
- * not depend on the machine's time zone. Anything else is null.
+ * Vietnamese sites; a weekday may come before it, a time and a GMT offset after it), or a
+ * written-out date. One without a zone counts as UTC, so the result does not depend on the
+ * machine's time zone. Anything else is null.
  */
 export function parseDate(raw: string): number | null {
   const value = raw.trim();
   if (value.length > 64) return null;
   let ms = NaN;
-  const dmy = DMY_DATE.exec(value);
+  const dmy = DMY_DATE.exec(value.replace(/\s+/g, ' ').replace(WEEKDAY_PREFIX, ''));
   if (dmy) {
-    const [day, month, year] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
-    ms = Date.UTC(year, month - 1, day);
-    if (new Date(ms).getUTCDate() !== day || month > 12) return null; // 31/02 and friends
+    const n = (group: number) => Number(dmy[group] ?? 0);
+    const [day, month, year, hour, minute, second] = [n(1), n(2), n(3), n(4), n(5), n(6)];
+    const offsetMinutes = dmy[7] ? (dmy[7] === '-' ? -1 : 1) * (n(8) * 60 + n(9)) : 0;
+    if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day || month > 12) return null; // 31/02 and friends
+    if (hour > 23 || minute > 59 || second > 59 || Math.abs(offsetMinutes) > 14 * 60) return null;
+    ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
   } else if (ISO_DATE.test(value)) {
     const iso = value.replace(' ', 'T');
     // Date.parse reads a date-only ISO string as UTC but a date-time without zone as local time.
@@ -254,6 +316,15 @@ const HEADER_LINE = /^(url|link|source url|canonical|date|published|published at
 /** "Photo: Reuters" and other credits that lost their caption are short and unpunctuated too. */
 const CREDIT_LINE = /^(?:photos?|ảnh|video|source|nguồn|graphics?|illustration|credit)\b/iu;
 
+/** "Từ khóa: giá vàng, SJC", "Tags: gold, prices": the page's keyword links under the article. */
+const KEYWORDS_LINE = /^(?:từ (?:khóa|khoá)|tags?|keywords?)\s*:/iu;
+/** "Theo Dân trí": Vietnamese "according to" without the parentheses; a name of up to six words. */
+const BARE_THEO = /^[Tt]heo\s+(\p{Lu}[^\s(),;:!?]*(?: [^\s(),;:!?]+){0,5})$/u;
+/** Letters only Vietnamese uses among Latin scripts (ă â đ ê ô ơ ư and the tone-marked vowels). */
+const VIETNAMESE_LETTER = /[ăâđêôơưĂÂĐÊÔƠƯ\u1EA0-\u1EF9]/u;
+/** "1. Item" / "1) Item", "- Item", "* Item", "• Item". */
+const LIST_ITEM = /^(?:(\d{1,3})[.)]|([-*•]))\s+(\S.*)$/;
+
 /** Characters that end a sentence; a short line ending in one is a paragraph, not a heading. */
 const FINAL_PUNCTUATION = new Set(['.', '!', ':', ';', '…', '”', '"', ',', '’', "'", '»']);
 
@@ -293,6 +364,7 @@ function readImage(s: string, at: number): { image: ImageRef; end: number } | nu
 /**
  * A line made of image markers: `![](url) |`, `![a](x) | ![b](y) |`, or `![](url) | Caption |`.
  * Returns null when the line is anything else (an image inside a sentence is part of a paragraph).
+ * The caption keeps its pipes: they separate the cells of a gallery row.
  */
 function readImageLine(line: string): { images: ImageRef[]; caption: string | null } | null {
   const images: ImageRef[] = [];
@@ -314,7 +386,7 @@ function readImageLine(line: string): { images: ImageRef[]; caption: string | nu
     }
     // Text after the markers counts as a same-line caption only when a pipe separates them.
     if (images.length === 0 || !sawPipe) return null;
-    return { images, caption: stripPipes(line.slice(i)) };
+    return { images, caption: line.slice(i) };
   }
   return images.length > 0 ? { images, caption: null } : null;
 }
@@ -358,6 +430,7 @@ function splitLines(text: string): string[] {
 /** Paragraphs and headings carry their inline rendering, computed once per line. */
 type Block =
   | { kind: 'para' | 'heading'; text: string; html: string; plain: string }
+  | { kind: 'list'; ordered: boolean; items: { html: string; plain: string }[] }
   | { kind: 'figure'; figure: ParsedFigure };
 
 function textBlock(kind: 'para' | 'heading', text: string, budget: MarkupBudget): Block {
@@ -378,7 +451,7 @@ function readBlocks(lines: readonly string[], from: number, budget: MarkupBudget
       if (caption === null) {
         const next = nextCaptionLine(lines, i + 1);
         if (next) {
-          caption = stripPipes(lines[next]!);
+          caption = lines[next]!;
           i = next;
         }
       }
@@ -386,10 +459,43 @@ function readBlocks(lines: readonly string[], from: number, budget: MarkupBudget
       continue;
     }
 
+    const list = LIST_ITEM.test(line) ? readList(lines, i, budget) : null;
+    if (list) {
+      blocks.push(list.block);
+      i = list.last;
+      continue;
+    }
+
     const heading = /^#{1,6}\s+(?!\s)(.*)$/.exec(line);
     blocks.push(heading ? textBlock('heading', heading[1]!, budget) : textBlock('para', stripPipes(line), budget));
   }
   return blocks;
+}
+
+/**
+ * Two or more list items in a row (blank lines between them allowed): "1." "2." "3." counting up
+ * from 1 (the sanitiser drops <ol start>, so a list must start where <ol> does), or the same bullet.
+ * Returns null for a lone item, which stays a paragraph.
+ */
+function readList(lines: readonly string[], from: number, budget: MarkupBudget): { block: Block; last: number } | null {
+  const texts: string[] = [];
+  let ordered = false;
+  let bullet = '';
+  let last = from;
+  for (let i = from; i < lines.length; ) {
+    const m = LIST_ITEM.exec(lines[i]!);
+    if (!m) break;
+    if (texts.length === 0) {
+      ordered = m[1] !== undefined;
+      bullet = m[2] ?? '';
+    }
+    if (ordered ? Number(m[1]) !== texts.length + 1 : m[2] !== bullet) break;
+    texts.push(stripPipes(m[3]!));
+    last = i;
+    for (i++; i < lines.length && !lines[i]; ) i++;
+  }
+  if (texts.length < 2) return null;
+  return { block: { kind: 'list', ordered, items: texts.map((t) => renderInlineLine(t, budget)) }, last };
 }
 
 /** Index of the pipe-terminated caption line after an image marker (blank lines allowed), or 0. */
@@ -403,14 +509,32 @@ function nextCaptionLine(lines: readonly string[], from: number): number {
   return i;
 }
 
+/** The cells of a caption row: `A | |` → ["A", ""]. The pipes at either end are borders, not cells. */
+function captionCells(row: string): string[] {
+  let s = row.trim();
+  if (s.endsWith('|')) s = s.slice(0, -1);
+  if (s.startsWith('|')) s = s.slice(1);
+  return s.split('|').map((c) => c.trim());
+}
+
 /**
- * Gallery rows (`![](a) | ![](b) |`) may have one caption cell per image; otherwise the caption
- * belongs under the last image of the row.
+ * A caption row with several cells captions a gallery row (`![](a) | ![](b) |`) cell by cell, an
+ * empty cell leaving its image without one; cells past the last image join its caption. A single
+ * cell is the caption of the whole row and goes under its last image.
  */
-function figuresWithCaption(images: readonly ImageRef[], captionLine: string, budget: MarkupBudget): ParsedFigure[] {
-  const cells = images.length > 1 ? captionLine.split('|').map((c) => c.trim()).filter(Boolean) : [];
+function figuresWithCaption(images: readonly ImageRef[], captionRow: string, budget: MarkupBudget): ParsedFigure[] {
+  const cells = captionCells(captionRow);
+  const last = images.length - 1;
+  const raws = images.map(() => '');
+  if (cells.length === 1) raws[last] = cells[0]!;
+  else {
+    cells.forEach((cell, i) => {
+      const at = Math.min(i, last);
+      if (cell) raws[at] = raws[at] ? `${raws[at]} ${cell}` : cell;
+    });
+  }
   return images.map((img, i) => {
-    const raw = cells.length === images.length ? cells[i]! : i === images.length - 1 ? captionLine : '';
+    const raw = raws[i]!;
     // Captions are plain text: Markdown emphasis is dropped, HTML-looking text stays text.
     const caption = raw ? renderInlineLine(raw, budget).plain : '';
     return { src: img.src, alt: img.alt, caption };
@@ -422,22 +546,28 @@ interface Header {
   publishedAt: number | null;
 }
 
-/** Consumes optional "URL: …" / "Date: …" lines from `i`; returns the index after them. */
-function readHeader(lines: readonly string[], i: number, header: Header): number {
+/**
+ * Consumes optional "URL: …" / "Date: …" lines from `i`; returns the index after them. Above the
+ * title a header line we cannot read is still a header (it is not the headline), so it is skipped
+ * when its value has the shape of one: a date has digits, an address has no spaces. Below the
+ * title only readable ones are taken; anything else is body text.
+ */
+function readHeader(lines: readonly string[], i: number, header: Header, aboveTitle: boolean): number {
   for (; i < lines.length; i++) {
     const line = lines[i]!;
     if (!line) continue;
     const m = HEADER_LINE.exec(line);
     if (!m) return i;
     const key = m[1]!.toLowerCase();
+    const value = m[2]!;
     if (key === 'url' || key === 'link' || key === 'source url' || key === 'canonical') {
-      const url = parseUrl(m[2]!);
-      if (!url) return i;
-      header.url ??= url;
+      const url = parseUrl(value);
+      if (url) header.url ??= url;
+      else if (!aboveTitle || /\s/.test(value)) return i;
     } else {
-      const date = parseDate(m[2]!);
-      if (date === null) return i;
-      header.publishedAt ??= date;
+      const date = parseDate(value);
+      if (date !== null) header.publishedAt ??= date;
+      else if (!aboveTitle || !/\d/.test(value)) return i;
     }
   }
   return i;
@@ -455,7 +585,18 @@ function readTitle(lines: readonly string[], from: number, budget: MarkupBudget)
   if (raw.length > MAX_TITLE_CHARS) throw new IngestError('no title: the first line is a whole paragraph');
   const title = renderInlineLine(stripPipes(raw), budget).plain;
   if (!title) throw new IngestError('no title: the first line has no text');
+  // Some scrapers write the headline twice (page title, then the article's <h1>).
+  let next = i + 1;
+  while (next < lines.length && !lines[next]) next++;
+  const again = lines[next];
+  if (again !== undefined && again.length <= MAX_TITLE_CHARS && sameText(again, raw)) return { title, next: next + 1 };
   return { title, next: i + 1 };
+}
+
+/** The same line but for case, white space, a "# " or table pipes. */
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => stripPipes(s.replace(/^#{1,6}\s+/, '')).replace(/\s+/g, ' ').toLowerCase();
+  return norm(a) === norm(b);
 }
 
 /** Short unpunctuated lines (or short questions) followed by more body text are section headings. */
@@ -473,8 +614,8 @@ export function parseScrapedText(input: string, _opts?: { fileName?: string }): 
   const header: Header = { url: null, publishedAt: null };
 
   const budget = newBudget();
-  const { title, next } = readTitle(lines, readHeader(lines, 0, header), budget);
-  const blocks = readBlocks(lines, readHeader(lines, next, header), budget);
+  const { title, next } = readTitle(lines, readHeader(lines, 0, header, true), budget);
+  const blocks = readBlocks(lines, readHeader(lines, next, header, false), budget);
 
   // "By Jane Doe" right under the title.
   let author: string | null = null;
@@ -489,7 +630,7 @@ export function parseScrapedText(input: string, _opts?: { fileName?: string }): 
   let lead = '';
   const leadIndex = blocks.findIndex((b) => b.kind === 'para');
   const leadBlock = blocks[leadIndex];
-  if (leadBlock && leadBlock.kind !== 'figure') {
+  if (leadBlock?.kind === 'para') {
     const m = SOURCE_LEAD.exec(leadBlock.text);
     if (m) {
       source = renderInlineLine(m[1]!, budget).plain || null;
@@ -500,7 +641,18 @@ export function parseScrapedText(input: string, _opts?: { fileName?: string }): 
     blocks.splice(leadIndex, 1);
   }
 
-  const tail = takeBylineAndAttribution(blocks, (b) => (b.kind === 'para' ? b.plain : null));
+  const plainOf = (b: Block) => (b.kind === 'para' ? b.plain : null);
+  // Keyword links come after the byline and attribution; they would hide both from the tail.
+  while (blocks.length > 0 && KEYWORDS_LINE.test(plainOf(blocks[blocks.length - 1]!) ?? '')) blocks.pop();
+  // "Theo X" is Vietnamese only in a Vietnamese article: elsewhere "Theo Leggett" is a byline.
+  const vietnamese = VIETNAMESE_LETTER.test(title) || VIETNAMESE_LETTER.test(lead);
+  const attributionOf = (line: string): string | null => {
+    const named = matchAttribution(line);
+    if (named !== null) return named;
+    const theo = BARE_THEO.exec(line);
+    return theo && (vietnamese || VIETNAMESE_LETTER.test(theo[1]!)) ? theo[1]!.replace(/\.$/, '') : null;
+  };
+  const tail = takeBylineAndAttribution(blocks, plainOf, attributionOf);
   author ??= tail.author;
   markHeadings(blocks);
 
@@ -529,6 +681,12 @@ function renderBlocks(blocks: readonly Block[]): { html: string; text: string; f
     if (block.kind === 'figure') {
       html.push(figureHtml(block.figure, figures.length));
       figures.push(block.figure);
+      continue;
+    }
+    if (block.kind === 'list') {
+      const tag = block.ordered ? 'ol' : 'ul';
+      html.push(`<${tag}>${block.items.map((item) => `<li>${item.html}</li>`).join('')}</${tag}>`);
+      text.push(block.items.map((item) => item.plain).join('\n'));
       continue;
     }
     if (!block.plain) continue;
