@@ -25,6 +25,7 @@ describe('upgrading libraries from every earlier version', () => {
       article({ title: `Written by schema ${version}: Nghệ An harbour`, figures: [{ src: '', alt: '', caption: 'The quay at dawn.' }] }),
     );
     old.prepare('UPDATE articles SET is_starred = 1 WHERE id = ?').run(id);
+    const other = saveArticle(old, article({ title: 'Αθήνα: नमस्ते दुनिया', text: 'Ο Οδυσσέας περπάτησε.' })).id;
     closeLibrary(old);
 
     const db = openLibrary(file);
@@ -35,6 +36,12 @@ describe('upgrading libraries from every earlier version', () => {
     expect(a.figures.map((f) => f.caption)).toEqual(['The quay at dawn.']);
     expect(search(db, 'nghe an').hits.map((h) => h.id)).toEqual([id]);
     expect(search(db, 'caption:quay').hits.map((h) => h.id)).toEqual([id]);
+    // The index is rebuilt for Greek accents and whole Hindi words (007), and stays in step after.
+    expect(search(db, 'αθηνα οδυσσεας').hits.map((h) => h.id)).toEqual([other]);
+    expect(search(db, 'दिन').hits).toEqual([]);
+    db.prepare("UPDATE articles SET title = 'Renamed' WHERE id = ?").run(other);
+    expect(search(db, 'αθηνα').hits).toEqual([]);
+    expect(search(db, 'renamed').hits.map((h) => h.id)).toEqual([other]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     closeLibrary(db);
   });

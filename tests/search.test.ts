@@ -113,6 +113,46 @@ describe('case and accents never matter', () => {
   });
 });
 
+describe('other scripts: accents, vowel marks and whole words', () => {
+  const world: Record<string, number> = {};
+  beforeAll(() => {
+    const add = (key: string, title: string, text: string) => (world[key] = saveArticle(db, article({ title, text, publishedAt: day('2021-01-01') })).id);
+    add('greek', 'Θεσσαλονίκη: τουρίστες στην Ακρόπολη', 'Ο Οδυσσέας περπάτησε στην Αθήνα.');
+    add('greekNfd', 'Νέα από την Κρήτη'.normalize('NFD'), 'Η Ακρόπολη το πρωί.'.normalize('NFD'));
+    add('russian', 'Ёлка на площади', 'Город ждёт праздника.');
+    add('arabic', 'مُؤْتَمَرُ الشَّبَابِ في القاهرة', 'اجتمع الشباب لمناقشة العمل.');
+    add('hebrew', 'שָׁלוֹם לכולם', 'ברכה קצרה.');
+    add('hindi', 'नमस्ते दुनिया', 'यह एक छोटा लेख है।');
+    add('wide', 'ＮＡＴＯ summit in full width', 'Leaders met.');
+    add('german', 'GROẞE Straße', 'Ein Bericht.');
+  });
+  it.each([
+    ['θεσσαλονικη', 'greek'],
+    ['ΤΟΥΡΙΣΤΕΣ', 'greek'],
+    ['οδυσσεας', 'greek'],
+    ['Αθήνα', 'greek'],
+    ['κρητη', 'greekNfd'],
+    ['Κρήτη', 'greekNfd'],
+    ['елка', 'russian'],
+    ['ждет', 'russian'],
+    ['Ёлка', 'russian'],
+    ['مؤتمر', 'arabic'],
+    ['الشباب', 'arabic'],
+    ['שלום', 'hebrew'],
+    ['नमस्ते', 'hindi'],
+    ['nato', 'wide'],
+    ['grosse', 'german'],
+  ])('%s', (q, key) => {
+    expect(ids(q)).toContain(world[key]);
+  });
+  it('keeps Hindi words whole: दिन (day) does not find दुनिया (world), and the mark covers the word', () => {
+    expect(ids('दिन')).toEqual([]);
+    const hit = searchArticles(db, 'दुनिया')[0]!;
+    expect(hit.id).toBe(world.hindi);
+    expect(search(db, 'दुनिया').hits[0]!.snippet + hit.snippet).not.toMatch(/<\/mark>\p{M}/u);
+  });
+});
+
 describe('anything a person types is safe', () => {
   it.each([
     '"', '"unbalanced phrase', '-', '*', '**', 'NEAR(', 'NEAR(a b)', 'AND OR', 'AND', 'NOT', 'OR OR OR', 'title:', 'title: ',
