@@ -454,11 +454,39 @@ describe('parseHtmlPage details', () => {
     expect(cdn.html).toContain('<img src="https://cdn.example/p.jpg" alt="">');
   });
 
+  it('keeps the lead photo above the text, and not the logo, navigation, ads or author picture around it', () => {
+    const lava = '<figure><img src="https://e.example/lava.jpg"><figcaption>Lava fountains on the ridge. Photo: AP</figcaption></figure>';
+    const chrome = `<header class="masthead"><a href="/"><img src="https://e.example/logo.png" alt="The Daily"></a>
+      <nav><figure><img src="https://e.example/podcast.jpg"><figcaption>Our new podcast</figcaption></figure></nav></header>
+      <figure class="top-banner"><img src="https://e.example/tote.jpg"><figcaption>Subscribe for a year, get a tote bag</figcaption></figure>
+      <div class="ad-slot"><figure><img src="https://e.example/ad.jpg"><figcaption>Advertisement</figcaption></figure></div>`;
+    const author = '<figure><img class="avatar" src="https://e.example/jane.jpg"><figcaption>Jane Doe, science editor</figcaption></figure>';
+    // In the article's header, and between the header and the body.
+    for (const article of [
+      `<article><header><h1>Volcano erupts</h1>${author}${lava}</header><div class="article-body">${prose(4)}</div></article>`,
+      `<article><header><h1>Volcano erupts</h1>${author}</header>${lava}<div class="article-body">${prose(4)}</div></article>`,
+    ]) {
+      const parsed = parseHtmlPage(`<html><head><title>Volcano erupts</title></head><body>${chrome}${article}</body></html>`);
+      expect(parsed.figures).toEqual([{ src: 'https://e.example/lava.jpg', alt: '', caption: 'Lava fountains on the ridge. Photo: AP' }]);
+      expectFiguresConsistent(parsed);
+      expect(parsed.html.indexOf('data-figure="0"')).toBeLessThan(parsed.html.indexOf('Paragraph 1'));
+      for (const clutter of ['logo', 'podcast', 'tote', 'Advertisement', 'Jane Doe']) expect(parsed.html, clutter).not.toContain(clutter);
+    }
+  });
+
   it('moves an image out of the paragraph it sat in, keeping order', () => {
     const article = parseHtmlPage(page(`${prose(2)}<p>Before <img src="/a.jpg" alt="a"> middle <a href="/big.jpg"><img src="/b.jpg" alt="b"></a> after, and enough words to make this paragraph count as text.</p>${prose(2, 2)}`), { url: 'https://e.example/' });
     expect(article.figures.map((f) => f.src)).toEqual(['https://e.example/a.jpg', 'https://e.example/b.jpg']);
     expectFiguresConsistent(article);
     expect(article.text).toContain('Before middle after, and enough words');
+  });
+
+  it('keeps two linked images of one paragraph in their order', () => {
+    const article = parseHtmlPage(page(`${prose(2)}<p><a href="/mill-2014.jpg"><img src="/a.jpg" alt="The mill in 2014"></a> <a href="/mill-2024.jpg"><img src="/b.jpg" alt="The mill today"></a></p>${prose(2, 2)}`), { url: 'https://e.example/' });
+    expect(figuresInHtml(article.html).map((f) => f.alt)).toEqual(['The mill in 2014', 'The mill today']);
+    expectFiguresConsistent(article);
+    // The paragraph they leave behind, now empty, goes too.
+    expect(Array.from(fragment(article.html).querySelectorAll('p'), (p) => p.textContent?.trim()).every(Boolean)).toBe(true);
   });
 
   it('gives a gallery caption to its last image, and unwraps the outer figure', () => {
@@ -499,11 +527,66 @@ describe('parseHtmlPage details', () => {
     expect(article.text).toContain('The keeper wrote on 13 January that the storm had passed.');
   });
 
+  it('removes a dateline that is not a block of its own', () => {
+    const content = `<div>The council met on <time datetime="2024-03-12">12 March</time> and voted, after a long debate, to close the road for the summer.</div>
+      <p><time datetime="1877-01-12">1877</time>: the lantern cracks<br><time datetime="1880-06-01">1880</time>: the new light</p>`;
+    for (const dateline of [
+      '<span class="posted-on">Published <time datetime="2024-03-14">14 March 2024</time></span>',
+      'Published <time datetime="2024-03-14">14 March 2024</time>',
+      '<time datetime="2024-03-14">Published 14 March 2024</time>',
+    ]) {
+      const article = parseHtmlPage(page(`<h1>A headline</h1>${dateline}${prose(3)}${content}${prose(1, 3)}`));
+      expect(article.publishedAt).toBe(Date.UTC(2024, 2, 14));
+      expect(article.text, dateline).not.toContain('14 March 2024');
+      expect(article.text, dateline).not.toContain('Published');
+      expect(article.text).toContain('The council met on 12 March and voted');
+      expect(article.text).toContain('1877: the lantern cracks\n1880: the new light');
+    }
+  });
+
+  it('reads the publication date from the other meta tags sites use', () => {
+    for (const meta of [
+      '<meta itemprop="datePublished" content="2024-03-14">',
+      '<meta name="pubdate" content="2024-03-14">',
+      '<meta name="pubdate" content="20240314">',
+      '<meta name="date" content="2024-03-14">',
+      '<meta name="DC.date.issued" content="2024-03-14">',
+      '<meta property="og:article:published_time" content="2024-03-14T00:00:00Z">',
+    ]) {
+      expect(parseHtmlPage(page(prose(3), `<title>A headline</title>${meta}`)).publishedAt, meta).toBe(Date.UTC(2024, 2, 14));
+    }
+  });
+
   it('keeps a description that says something else as the lead, and the body whole', () => {
     const head = '<title>A headline</title><meta name="description" content="A summary written for search engines.">';
     const article = parseHtmlPage(page(prose(3), head));
     expect(article.lead).toBe('A summary written for search engines.');
     expect(article.text.split('\n\n')).toHaveLength(3);
+  });
+
+  it('does not repeat a standfirst heading (Medium, Substack) in the body', () => {
+    const standfirst = 'The island has three months of water left, and no plan for the fourth.';
+    for (const [head, subtitle] of [
+      [`<meta name="description" content="${standfirst}">`, `<h2 class="pw-subtitle-paragraph">${standfirst}</h2>`],
+      [`<meta property="og:description" content="${standfirst}">`, `<h3 class="subtitle">The island has three months of water left,\n  and no plan for the fourth.</h3>`],
+    ]) {
+      const article = parseHtmlPage(page(`<h1>A headline</h1>${subtitle}${prose(3)}`, `<title>A headline</title>${head}`));
+      expect(article.lead).toBe(standfirst);
+      expect(article.text).not.toContain('three months of water');
+      expect(article.text.startsWith('Paragraph 0 is ordinary prose')).toBe(true);
+    }
+  });
+
+  it('does not repeat a standfirst with a location stamp, and keeps the stamp a word apart', () => {
+    const sapo = '<p class="description"><span class="location-stamp">Hà Nội</span>Xe máy chạy xăng sẽ bị cấm trong vành đai một từ giữa năm 2026.</p>';
+    // The description as the page's text runs, with a space after the stamp, without the stamp, or absent.
+    for (const description of ['Hà NộiXe máy', 'Hà Nội Xe máy', 'Xe máy', null]) {
+      const head = description === null ? '<title>A headline</title>'
+        : `<title>A headline</title><meta name="description" content="${description} chạy xăng sẽ bị cấm trong vành đai một từ giữa năm 2026.">`;
+      const article = parseHtmlPage(page(`<h1>A headline</h1>${sapo}${prose(3)}`, head));
+      expect(article.lead, String(description)).toBe('Hà Nội Xe máy chạy xăng sẽ bị cấm trong vành đai một từ giữa năm 2026.');
+      expect(article.text, String(description)).not.toContain('Xe máy');
+    }
   });
 
   it('stays fast on a long page (no quadratic work)', () => {

@@ -54,6 +54,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
   unwrapNoscriptImages(doc);
   const images = markImages(doc);
   markSequence(doc, images);
+  const leadZone = markLeadFigures(doc, images, meta.title);
 
   const result = new Readability<Element>(doc, {
     keepClasses: false,
@@ -62,7 +63,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
   const body = result?.content;
   if (!body) throw new IngestError('no article found in the page');
 
-  restoreDroppedFigures(body, images);
+  restoreDroppedFigures(body, images, leadZone);
   const figures = rebuildFigures(body, images);
   tidyBody(body, meta.title);
   const lead = takeLead(body, meta.description ?? clean(result.excerpt));
@@ -130,11 +131,12 @@ function readMetadata(doc: Document, pageUrl: string | undefined): PageMetadata 
   };
 }
 
-/** name/property → content of every <meta>, keys lower-cased, first non-empty value wins. */
+/** property/name/itemprop → content of every <meta>, keys lower-cased, first non-empty value wins. */
 function metaTable(doc: Document): Map<string, string> {
   const table = new Map<string, string>();
   for (const meta of Array.from(doc.querySelectorAll('meta[content]'))) {
-    const key = (meta.getAttribute('property') ?? meta.getAttribute('name') ?? '').trim().toLowerCase();
+    const attr = meta.getAttribute('property') ?? meta.getAttribute('name') ?? meta.getAttribute('itemprop');
+    const key = (attr ?? '').trim().toLowerCase();
     const content = meta.getAttribute('content')?.trim();
     if (key && content && !table.has(key)) table.set(key, content);
   }
@@ -227,8 +229,18 @@ function findAuthor(doc: Document, metas: Map<string, string>, jsonLd: JsonLdArt
   return null;
 }
 
+/**
+ * Publication-date <meta> keys after article:published_time and JSON-LD, most specific first
+ * ("date" last: some CMSs put other dates under it).
+ */
+const PUBLISHED_KEYS = [
+  'og:article:published_time', 'datepublished', 'dc.date.issued', 'dcterms.issued', 'pubdate', 'publishdate',
+  'publish-date', 'parsely-pub-date', 'sailthru.date', 'dc.date', 'date',
+];
+
 function findPublishedAt(doc: Document, metas: Map<string, string>, jsonLd: JsonLdArticle): number | null {
-  for (const raw of [metas.get('article:published_time'), jsonLd.datePublished, metas.get('datepublished')]) {
+  const raws = [metas.get('article:published_time'), jsonLd.datePublished, ...PUBLISHED_KEYS.map((key) => metas.get(key))];
+  for (const raw of raws) {
     const time = parseDate(raw);
     if (time !== null) return time;
   }
@@ -241,7 +253,9 @@ function findPublishedAt(doc: Document, metas: Map<string, string>, jsonLd: Json
 
 function parseDate(raw: string | null | undefined): number | null {
   if (!raw) return null;
-  const time = Date.parse(raw.trim());
+  // "20240314" (meta pubdate at some papers), which Date.parse does not read.
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(raw.trim());
+  const time = Date.parse(compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : raw.trim());
   return Number.isFinite(time) ? time : null;
 }
 
@@ -326,22 +340,61 @@ function removeBylines(doc: Document, metaAuthor: string | null): string | null 
 
 const DATELINE_BLOCKS = new Set(['P', 'DIV', 'SECTION', 'HEADER', 'FOOTER', 'ASIDE']);
 
+/** Elements that sit inside a line of text rather than make a block of their own. */
+const PHRASING = new Set(['TIME', 'SPAN', 'A', 'B', 'STRONG', 'EM', 'I', 'SMALL', 'ABBR', 'FONT', 'MARK', 'CITE', 'LABEL', 'DATA', 'U', 'SUB', 'SUP']);
+
 /**
  * "Published <time>…</time> by" lines: publishedAt already holds the date. Removes the block that
- * holds little besides a <time>. A <time> inside a sentence, or straight inside a list item or
- * table cell, stays: a timeline of events is content (a layout table around the page is not).
+ * holds little besides a <time>; with no such block (a <span class="posted-on"> or a bare <time>
+ * straight inside the <article>), the short line of inline content around it. A <time> inside a
+ * sentence, or straight inside a list item or table cell, stays: a timeline of events is content
+ * (a layout table around the page is not).
  */
 function removeDatelines(doc: Document): void {
   for (const time of Array.from(doc.body.querySelectorAll('time'))) {
     if (!time.isConnected) continue;
     const limit = collapse(time.textContent ?? '').length + 25;
-    let candidate: Element | null = null;
+    let block: Element | null = null;
+    let top: Element = time;
     for (let el = time.parentElement; el && el !== doc.body; el = el.parentElement) {
       if (el.matches('article, main, li, dd, td, th') || collapse(el.textContent ?? '').length > limit) break;
-      if (DATELINE_BLOCKS.has(el.tagName)) candidate = el;
+      top = el;
+      if (DATELINE_BLOCKS.has(el.tagName)) block = el;
     }
-    candidate?.remove();
+    if (block) {
+      block.remove();
+      continue;
+    }
+    if (!PHRASING.has(top.tagName) || top.parentElement?.matches('li, dd, td, th')) continue;
+    const line = shortInlineLine(top, limit);
+    if (line) for (const node of line) node.remove();
   }
+}
+
+/**
+ * el and the text and inline elements on either side of it, up to the nearest blocks, when that
+ * line is at most `limit` characters; else null. Null too for one of several lines split by <br>
+ * ("<time>1877</time>: the lantern cracks<br>…" is a timeline). Gives up after a few nodes, so a
+ * page of many <time>s in one long run of text does not read that run once per <time>.
+ */
+function shortInlineLine(el: Element, limit: number): ChildNode[] | null {
+  const inline = (node: ChildNode | null): node is ChildNode =>
+    node !== null && (node.nodeType === node.TEXT_NODE || (node.nodeType === node.ELEMENT_NODE && PHRASING.has((node as Element).tagName)));
+  const line: ChildNode[] = [el];
+  let raw = (el.textContent ?? '').trim().length;
+  const add = (node: ChildNode, atStart: boolean): boolean => {
+    if (line.length >= 12) return false;
+    raw += (node.textContent ?? '').trim().length;
+    if (atStart) line.unshift(node);
+    else line.push(node);
+    return raw <= 4 * limit;
+  };
+  let before = el.previousSibling;
+  for (; inline(before); before = before.previousSibling) if (!add(before, true)) return null;
+  let after = el.nextSibling;
+  for (; inline(after); after = after.nextSibling) if (!add(after, false)) return null;
+  if ((before as Element | null)?.tagName === 'BR' || (after as Element | null)?.tagName === 'BR') return null;
+  return collapse(line.map((node) => node.textContent ?? '').join('')).length <= limit ? line : null;
 }
 
 /** Section labels and breadcrumbs printed just above the headline ("Europe", "News › Local"). */
@@ -406,6 +459,8 @@ interface ImageInfo extends ParsedFigure {
   seq: number;
   /** A real figure (a <figure>, or captioned) outside page chrome: worth restoring. */
   restorable: boolean;
+  /** A restorable figure between the headline and the text, inside the article: the lead photo. */
+  lead?: boolean;
 }
 
 const IMG_ATTR = 'data-bs-img';
@@ -456,6 +511,54 @@ function markSequence(doc: Document, images: ImageInfo[]): void {
     el.setAttribute(SEQ_ATTR, String(seq));
     const index = el.getAttribute(IMG_ATTR);
     if (index !== null) images[Number(index)]!.seq = seq;
+  });
+}
+
+/** The seq range from the article's headline to the end of the article that holds it. */
+interface LeadZone {
+  from: number;
+  to: number;
+}
+
+/** Author pictures, site logos and the like, which can sit between the headline and the text. */
+const NOT_A_LEAD = /avatar|author|byline|headshot|mugshot|logo|gravatar|contributor|icon/i;
+
+/**
+ * Marks the figures that sit after the headline inside its article (see ImageInfo.lead), and
+ * returns that stretch of the page. The headline is the <h1> that reads as the title, else the
+ * first <h1> of an <article> or <main>; the article is its <article>/<main>, else the nearest
+ * wrapper that also holds paragraphs. Logos, navigation and ads come before the headline or in
+ * chrome; a small or avatar-like image next to it is an author picture.
+ */
+function markLeadFigures(doc: Document, images: ImageInfo[], title: string): LeadZone | null {
+  const key = comparable(title);
+  const headline = Array.from(doc.body.querySelectorAll('h1')).find((h) => comparable(h.textContent) === key) ??
+    doc.body.querySelector('article h1, main h1, [role="main"] h1');
+  if (!headline?.hasAttribute(SEQ_ATTR)) return null;
+  let article = headline.closest('article, main, [role="main"]');
+  for (let el = headline.parentElement; !article && el && el !== doc.body; el = el.parentElement) {
+    if (el.querySelector('p')) article = el;
+  }
+  if (!article) return null;
+  const blocks = article.querySelectorAll(`[${SEQ_ATTR}]`);
+  const zone = { from: Number(headline.getAttribute(SEQ_ATTR)), to: Number(blocks[blocks.length - 1]?.getAttribute(SEQ_ATTR)) };
+  for (const img of Array.from(article.querySelectorAll(`[${IMG_ATTR}]`))) {
+    const info = images[Number(img.getAttribute(IMG_ATTR))]!;
+    if (!info.restorable || info.seq <= zone.from || isSmall(img)) continue;
+    let avatar = false;
+    for (let el: Element | null = img; el && el !== article && !avatar; el = el.parentElement) {
+      avatar = NOT_A_LEAD.test(`${el.getAttribute('class') ?? ''} ${el.id} ${el.getAttribute('itemprop') ?? ''}`);
+    }
+    info.lead = !avatar;
+  }
+  return zone;
+}
+
+/** Declared under 100 pixels wide or high: an icon or author picture, not a photo. */
+function isSmall(img: Element): boolean {
+  return ['width', 'height'].some((name) => {
+    const size = Number.parseFloat(img.getAttribute(name) ?? '');
+    return Number.isFinite(size) && size < 100;
   });
 }
 
@@ -621,25 +724,28 @@ function resolveImageUrl(raw: string, base: string): ImageSource | null {
 /**
  * Readability sometimes drops a whole captioned figure, the lead photo above the text most of all.
  * A dropped real figure that sat between two blocks Readability kept goes back after the nearest
- * kept block before it (as a bare marked <img>; rebuildFigures gives it its caption).
+ * kept block before it (as a bare marked <img>; rebuildFigures gives it its caption). A lead
+ * figure (between the headline and the first kept block, when that block is in the headline's
+ * article) goes back before the first kept block.
  */
-function restoreDroppedFigures(body: Element, images: ImageInfo[]): void {
+function restoreDroppedFigures(body: Element, images: ImageInfo[], leadZone: LeadZone | null): void {
   const survivors = new Set(Array.from(body.querySelectorAll(`[${IMG_ATTR}]`), (el) => Number(el.getAttribute(IMG_ATTR))));
   const anchors = Array.from(body.querySelectorAll(`[${SEQ_ATTR}]`), (el) => ({ el, seq: Number(el.getAttribute(SEQ_ATTR)) }))
     .sort((a, b) => a.seq - b.seq);
-  if (anchors.length < 2) return;
+  if (anchors.length === 0) return;
   const first = anchors[0]!.seq;
   const last = anchors[anchors.length - 1]!.seq;
+  const leadsBack = leadZone !== null && first > leadZone.from && first <= leadZone.to;
   const doc = body.ownerDocument;
+  // Never inside another figure's box: that box is about to be replaced whole.
+  const outside = (anchor: Element): Element => anchor.closest(`[${FIGURE_ATTR}]`) ?? anchor;
   images.forEach((info, index) => {
-    if (survivors.has(index) || !info.restorable || info.seq <= first || info.seq >= last) return;
-    const anchor = anchors[lastIndexBelow(anchors, info.seq)]!.el;
-    // Never inside another figure's box: that box is about to be replaced whole.
-    const before = anchor.closest(`[${FIGURE_ATTR}]`) ?? anchor;
+    if (survivors.has(index) || !info.restorable) return;
     const img = doc.createElement('img');
     img.setAttribute(IMG_ATTR, String(index));
     img.setAttribute(SEQ_ATTR, String(info.seq));
-    before.after(img);
+    if (info.seq < first && info.lead && leadsBack) outside(anchors[0]!.el).before(img);
+    else if (info.seq > first && info.seq < last) outside(anchors[lastIndexBelow(anchors, info.seq)]!.el).after(img);
   });
 }
 
@@ -674,7 +780,7 @@ function rebuildFigures(body: Element, images: ImageInfo[]): ParsedFigure[] {
     if (marked !== null) done.add(Number(marked));
     const figure = buildFigure(body.ownerDocument, figures.length, info);
     figures.push({ src: info.src, alt: info.alt, caption: info.caption });
-    placeFigure(figure, figureBox(img, marked, body), body, lastAfter);
+    placeFigure(figure, figureBox(img, marked, body, lastAfter), body, lastAfter);
   }
   for (const caption of Array.from(body.querySelectorAll(`[${CAPTION_ATTR}]`))) removePruning(caption, body);
   dropRepeatedCaptions(body);
@@ -713,24 +819,32 @@ function buildFigure(doc: Document, n: number, info: ImageInfo): Element {
   return figure;
 }
 
-/** The element the rebuilt figure replaces: the marked box, widened over now-empty wrappers. */
-function figureBox(img: Element, marked: string | null, body: Element): Element {
+/**
+ * The element the rebuilt figure replaces: the marked box, widened over now-empty wrappers. Not
+ * over a paragraph that earlier figures already left (see placeFigure): it holds only this image
+ * now, but its figures stand after it, and this one belongs after them.
+ */
+function figureBox(img: Element, marked: string | null, body: Element, lastAfter: Map<Element, Element>): Element {
   let box = (marked !== null ? img.closest(`[${FIGURE_ATTR}="${marked}"]`) : null) ?? img;
   if (!body.contains(box) || box === body) box = img;
   for (let parent = box.parentElement; parent && parent !== body; parent = parent.parentElement) {
-    if (!/^(?:P|A|SPAN|DIV|PICTURE|CENTER|FIGURE|SECTION)$/.test(parent.tagName) || !holdsOnly(parent, box)) break;
+    if (!/^(?:P|A|SPAN|DIV|PICTURE|CENTER|FIGURE|SECTION)$/.test(parent.tagName) || !holdsOnly(parent, box) || lastAfter.has(parent)) break;
     box = parent;
   }
   return box;
 }
 
-/** A figure cannot live inside a paragraph: one found mid-paragraph goes after it. */
+/**
+ * A figure cannot live inside a paragraph: one found mid-paragraph goes after it (after the
+ * figures that left it before), and a paragraph left empty goes.
+ */
 function placeFigure(figure: Element, box: Element, body: Element, lastAfter: Map<Element, Element>): void {
   const paragraph = box.parentElement?.closest('p, h1, h2, h3, h4, h5, h6');
   if (paragraph && body.contains(paragraph)) {
     box.remove();
     (lastAfter.get(paragraph) ?? paragraph).after(figure);
     lastAfter.set(paragraph, figure);
+    if (isBare(paragraph)) removePruning(paragraph, body);
   } else {
     box.replaceWith(figure);
   }
@@ -820,27 +934,87 @@ function removeTrailingLinkLines(body: Element): void {
 }
 
 /**
- * The standfirst. A description that is not just the first paragraph (or its truncation) is the
- * lead as it stands; otherwise the first paragraph is, and it leaves the body so it is not shown
- * twice. The only paragraph of a page is never moved out of the body.
+ * The standfirst. A description that is not just one of the first blocks (or its truncation) is
+ * the lead as it stands; otherwise that block is, and it leaves the body so it is not shown twice.
+ * The block may be a heading (Medium's h2.pw-subtitle-paragraph, Substack's h3.subtitle). With no
+ * description the first paragraph is the lead. The only paragraph of a page never leaves the body.
  */
 function takeLead(body: Element, described: string | null): string {
-  const paragraphs = Array.from(body.querySelectorAll('p'))
-    .filter((p) => !p.closest('figure, blockquote, li, table') && collapse(p.textContent ?? '') !== '');
-  const leading = paragraphs.slice(0, 3);
-  const match = described ? leading.find((p) => repeats(described, collapse(p.textContent ?? ''))) : leading[0];
+  const paragraphs = Array.from(body.querySelectorAll('p')).filter(isTextBlock);
+  const third = paragraphs[2];
+  const leading: Element[] = [];
+  for (const block of Array.from(body.querySelectorAll('p, h2, h3, h4'))) {
+    if (isTextBlock(block)) leading.push(block);
+    if (block === third) break;
+  }
+  const match = described ? leading.find((block) => repeats(described, block)) : paragraphs[0];
   if (!match) return described ?? '';
-  if (paragraphs.length < 2) return '';
-  const lead = collapse(match.textContent ?? '');
+  if (match.tagName === 'P' && paragraphs.length < 2) return '';
+  const lead = blockText(match);
   removePruning(match, body);
   return lead;
 }
 
-/** Whether a description is the paragraph, or the paragraph cut short ("…" or not). */
-function repeats(description: string, paragraph: string): boolean {
+function isTextBlock(el: Element): boolean {
+  return !el.closest('figure, blockquote, li, table') && collapse(el.textContent ?? '') !== '';
+}
+
+/**
+ * Whether a description is the block, or the block cut short ("…" or not). White space does not
+ * count: pages glue a location stamp to the sentence ("Hà Nội</span>Xe máy") or break lines
+ * differently from their description. A description may also leave the stamp out.
+ */
+function repeats(description: string, block: Element): boolean {
   const d = comparable(description.replace(/(?<!\s)\s*(?:…|\.\.\.)$/, ''));
-  const p = comparable(paragraph);
-  return d !== '' && (d === p || (d.length >= 40 && p.startsWith(d)));
+  if (d === '') return false;
+  const stamp = leadingStamp(block);
+  const text = blockText(block);
+  const texts = stamp ? [text, text.slice(collapse(stamp.textContent ?? '').length)] : [text];
+  const dense = withoutSpace(d);
+  return texts.some((t) => {
+    const p = withoutSpace(comparable(t));
+    return dense === p || (d.length >= 40 && p.startsWith(dense));
+  });
+}
+
+function withoutSpace(text: string): string {
+  return text.replace(/\s/g, '');
+}
+
+/**
+ * A short inline element that opens a paragraph: a location stamp ("Hà Nội", "WASHINGTON —"),
+ * a label ("Analysis"). A one-letter drop cap is not one.
+ */
+function leadingStamp(block: Element): Element | null {
+  let first = block.firstChild;
+  while (first && (first.nodeType === first.COMMENT_NODE || (first.nodeType === first.TEXT_NODE && (first.nodeValue ?? '').trim() === ''))) {
+    first = first.nextSibling;
+  }
+  if (!first || first.nodeType !== first.ELEMENT_NODE || !/^(?:SPAN|STRONG|B|EM|I|SMALL)$/.test((first as Element).tagName)) return null;
+  const length = collapse(first.textContent ?? '').length;
+  return length >= 2 && length <= 40 ? (first as Element) : null;
+}
+
+/**
+ * A block's text as a reader sees it: a <br> and the end of a location stamp glued to a capital
+ * ("Hà Nội</span>Xe máy") separate words, which textContent would run together.
+ */
+function blockText(block: Element): string {
+  const stamp = leadingStamp(block);
+  let text = '';
+  const walk = (parent: Node): void => {
+    for (let node = parent.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === node.TEXT_NODE) text += node.nodeValue ?? '';
+      else if (node.nodeType !== node.ELEMENT_NODE) continue;
+      else if ((node as Element).tagName === 'BR') text += ' ';
+      else {
+        walk(node);
+        if (node === stamp && /^\p{Lu}/u.test(node.nextSibling?.nodeValue ?? '')) text += ' ';
+      }
+    }
+  };
+  walk(block);
+  return collapse(text);
 }
 
 /** Layout wrappers the sanitiser would unwrap anyway (it keeps their content, not the tag). */
