@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { contentHash, countWords, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
 
@@ -233,7 +234,6 @@ export type StoreOutcome =
  */
 export function storeFeedItem(db: Database, sourceId: number, input: FeedArticleInput): StoreOutcome {
   return db.transaction((): StoreOutcome => {
-    const hash = contentHash(input.title, input.text);
     const captions = joinCaptions(input.figures);
     const wordCount = countWords(input.lead) + countWords(input.text);
     const existing = db
@@ -244,10 +244,10 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
 
     if (existing) {
       if (existing.hash === input.itemHash) return { status: 'unchanged', id: existing.id };
-      const sameText = db.prepare<[string, number], { id: number }>(`SELECT id FROM articles WHERE content_hash = ? AND id <> ?`).get(hash, existing.id);
-      if (sameText) return { status: 'duplicate', id: sameText.id };
       // Keep the old address when the new one belongs to another article.
       const url = input.url && (articleByUrl(db, input.url)?.id ?? existing.id) === existing.id ? input.url : existing.url;
+      const hash = itemContentHash(db, sourceId, input, url, existing.id);
+      if (typeof hash !== 'string') return { status: 'duplicate', id: hash.duplicateOf };
       const publishedAt = input.publishedAt ?? existing.published_at;
       db.prepare(
         `UPDATE articles SET title = @title, source = @source, author = @author, url = @url, content_hash = @hash,
@@ -283,8 +283,8 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
       // Items of this feed that all link to one page (a home page): keep each, without the address.
       if (owner) url = null;
     }
-    const sameText = db.prepare<[string], { id: number }>(`SELECT id FROM articles WHERE content_hash = ?`).get(hash);
-    if (sameText) return { status: 'duplicate', id: sameText.id };
+    const hash = itemContentHash(db, sourceId, input, url, null);
+    if (typeof hash !== 'string') return { status: 'duplicate', id: hash.duplicateOf };
 
     const savedAt = input.savedAt ?? Date.now();
     const id = insertArticleRow(db, {
@@ -309,6 +309,28 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
     insertFigures(db, id, input.figures);
     return { status: 'new', id };
   })();
+}
+
+/**
+ * The content hash to store for a feed item, or the article it duplicates. Same title and text
+ * is the same article, except within one feed between items with their own guids and their own
+ * links: a comic's "New comic!" posts whose body is only the picture are each a post. Those get
+ * the hash of their text and address, so the unique index still holds and none is rebuilt (its
+ * pages and pictures fetched again) on every refresh for want of a stored guid.
+ */
+function itemContentHash(db: Database, sourceId: number, input: FeedArticleInput, url: string | null, self: number | null): string | { duplicateOf: number } {
+  const plain = contentHash(input.title, input.text);
+  const clash = db
+    .prepare<[string, number], { id: number; source_id: number | null; url: string | null; guid: string | null }>(
+      `SELECT id, source_id, url, guid FROM articles WHERE content_hash = ? AND id <> ?`,
+    )
+    .get(plain, self ?? -1);
+  if (!clash) return plain;
+  const distinct = clash.source_id === sourceId && clash.guid !== null && clash.guid !== input.guid && url !== null && clash.url !== null && clash.url !== url;
+  if (!distinct) return { duplicateOf: clash.id };
+  const own = createHash('sha256').update(plain).update('\u0000').update(url).digest('hex');
+  const taken = db.prepare<[string, number], { id: number }>(`SELECT id FROM articles WHERE content_hash = ? AND id <> ?`).get(own, self ?? -1);
+  return taken ? { duplicateOf: taken.id } : own;
 }
 
 /**

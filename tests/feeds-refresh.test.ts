@@ -83,12 +83,13 @@ describe('subscribing', () => {
     expect(ferry.author).toBe('Tomasz Wiśniewski');
     expect(ferry.url).toBe(server.url('/articles/ferry-timetable.html'));
 
-    // Markup in a title is text; the hostile bits of the body are gone; a relative picture path is resolved.
+    // Markup in a title is text; the hostile bits of the body are gone; a relative picture path is
+    // resolved against the item's own link, as its page would resolve it.
     expect(chips.author).toBe('Priya Raman');
     expect(chips.published_at).toBe(Date.UTC(2024, 3, 7, 10, 0));
     expect(chips.html).not.toMatch(/script|onclick|onerror|javascript:|owned|alert/);
     expect(chips.html).toContain('<figcaption>The queue on a Saturday lunchtime, which owners say now reaches the lifeboat slipway.</figcaption>');
-    expect(figuresOf(db, chips.id).map((f) => f.src)).toEqual([server.url('/img/chip-stall.jpg')]);
+    expect(figuresOf(db, chips.id).map((f) => f.src)).toEqual([server.url('/harbour/img/chip-stall.jpg')]);
     expect(server.hits.get('/pixel.gif')).toBeUndefined(); // a 1×1 tracking pixel is not a picture
 
     // No guid: the link identifies it. A date in the future is clamped to the fetch time.
@@ -140,7 +141,7 @@ describe('subscribing', () => {
     expect(cranes.author).toBe('Oona Fairweather');
     expect(cranes.published_at).toBe(Date.UTC(2024, 2, 28, 6, 45));
     expect(cranes.html).toContain('<figcaption>A pair on the flooded grazing marsh at dawn. Photo: R. Basset</figcaption>');
-    expect(figuresOf(db, cranes.id)[0]!.src).toBe(server.url('/feeds/images/crane-pair.jpg'));
+    expect(figuresOf(db, cranes.id)[0]!.src).toBe(server.url('/fenland/2024/images/crane-pair.jpg'));
     expect(eels.published_at).toBe(Date.UTC(2024, 2, 20));
     expect(eels.text).toContain('brush-lined channel');
     closeLibrary(db);

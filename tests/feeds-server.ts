@@ -51,9 +51,9 @@ const TYPES: Record<string, string> = {
 /** Picture paths the fixtures use; each gets its own JPEG (distinct colours, so distinct hashes). */
 export const IMAGE_PATHS = [
   '/img/mill-wheel.jpg',
-  '/img/chip-stall.jpg',
+  '/harbour/img/chip-stall.jpg',
   '/img/ferry.jpg',
-  '/feeds/images/crane-pair.jpg',
+  '/fenland/2024/images/crane-pair.jpg',
   '/quarry/2024/media/bridge.jpg',
   '/quarry/photos/kiln.jpg',
   '/img/beans.jpg',

@@ -8,8 +8,8 @@
  * Bounds (stated in the test names): peak resident memory of the command below 300 MB unless a
  * test says otherwise; the limits themselves are the app's: 16 MB for an imported file
  * (main/ingest/file.ts), 10 MB for a feed and 8 MB for a saved page, counted on the decompressed
- * bytes (main/feeds/refresh.ts, main/ingest/save-page.ts, main/net/fetch.ts), 500 items read from
- * one feed document (main/feeds/parse.ts).
+ * bytes (main/feeds/refresh.ts, main/ingest/save-page.ts, main/net/fetch.ts), 500 items kept from
+ * one feed document, the newest (main/feeds/parse.ts).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +23,11 @@ import { BIN, makeTempDir, removeDir } from './e2e-helpers.js';
 
 const MB = 1024 * 1024;
 const RSS_BOUND_MB = 300;
+/**
+ * A 4 MB feed of 100,000 items is read whole: the 500 kept are the newest by date, which may be at
+ * its end (an oldest-first archive). ~285 MB measured; the items cost ~10 MB over reading 500.
+ */
+const ALL_ITEMS_BOUND_MB = 340;
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 interface Measured {
@@ -318,7 +323,7 @@ describe('huge feeds and pages from the network (broadsheet feeds add, broadshee
     expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
   }, 60_000);
 
-  it(`reads only the first 500 of a 100,000-item feed that fits the size limit (4 MB): under 30 s and ${RSS_BOUND_MB} MB; other feeds untouched`, async () => {
+  it(`keeps 500 of a 100,000-item feed that fits the size limit (4 MB; undated, so the first 500): under 30 s and ${ALL_ITEMS_BOUND_MB} MB; other feeds untouched`, async () => {
     const { db, before } = await seeded('max-items');
     const items: string[] = [];
     for (let k = 0; k < 100_000; k++) items.push(`<item><title>Brief ${k}</title><guid>b${k}</guid></item>`);
@@ -338,7 +343,7 @@ describe('huge feeds and pages from the network (broadsheet feeds add, broadshee
     expect(after.length - before.length).toBeLessThanOrEqual(500);
     expect(after.filter((a) => before.some((b) => b.id === a.id))).toEqual(before);
     expect(r.ms).toBeLessThan(30_000);
-    expect(r.peakMB).toBeLessThan(RSS_BOUND_MB);
+    expect(r.peakMB).toBeLessThan(ALL_ITEMS_BOUND_MB);
   }, 60_000);
 
   it('stores all 500 items of a feed just under the 10 MB limit, ~19 KB of article HTML each: under 60 s and 550 MB; other feeds untouched', async () => {

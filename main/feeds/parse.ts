@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DetectError, parseFeed, parseJsonFeed } from 'feedsmith';
 import { absolute, htmlToText, textToHtml } from './content.js';
+import { parseFeedDate } from './dates.js';
 import { FeedError, prepareXml } from './xml.js';
 import { withoutComments } from '../ingest/sniff.js';
 
@@ -9,8 +10,9 @@ import { withoutComments } from '../ingest/sniff.js';
  *
  * feedsmith does the parsing; this module decides what each format's fields mean for an
  * article: which id deduplicates, which link is the article, which text is the body and which
- * only a summary, and which base address relative links are resolved against (Atom's xml:base at
- * feed, entry and content level; the feed's own address otherwise).
+ * only a summary, and which base address relative links are resolved against (xml:base at feed,
+ * entry and content level; else the item's own link, as its page would resolve them; else the
+ * channel's link; else the feed's own address).
  */
 
 export interface FeedEntry {
@@ -23,9 +25,12 @@ export interface FeedEntry {
   author: string | null;
   /** The date as the feed wrote it; read by dates.ts. */
   date: string | null;
-  /** The full body, as HTML, and the address its relative links are relative to. */
+  /**
+   * The item's own body (RSS content:encoded, Atom content, JSON content_html/content_text), as
+   * HTML, and the address its relative links are relative to. When present it is the post.
+   */
   content: { html: string; base: string } | null;
-  /** A summary or description, as HTML. */
+  /** A summary or description, as HTML: what may be completed from the linked page. */
   summary: { html: string; base: string } | null;
   /** Changes when anything shown of the item changes (not its date): the "updated" signal. */
   fingerprint: string;
@@ -38,7 +43,10 @@ export interface ParsedFeed {
   entries: FeedEntry[];
 }
 
-/** More items than this in one document are not read (a feed is a window, not an archive). */
+/**
+ * More items than this in one document are not read (a feed is a window, not an archive): the
+ * newest ones by date are kept, in document order (the first ones when none is dated).
+ */
 export const MAX_ITEMS = 500;
 
 /** True when a fetched body looks like a feed rather than a web page. */
@@ -59,7 +67,8 @@ export function parseFeedDocument(text: string, feedUrl: string): ParsedFeed {
   const xml = prepareXml(trimmed);
   let result: ReturnType<typeof parseFeed>;
   try {
-    result = parseFeed(xml, { maxItems: MAX_ITEMS });
+    // Every item is read (the 10 MB fetch limit bounds them), so that the newest can be kept.
+    result = parseFeed(xml);
   } catch (err) {
     throw describeParseError(err);
   }
@@ -82,7 +91,7 @@ function parseJson(text: string, feedUrl: string): ParsedFeed {
     throw new FeedError(`the JSON feed is not valid JSON (${(err as Error).message})`);
   }
   try {
-    return fromJson(parseJsonFeed(json, { maxItems: MAX_ITEMS }) as JsonLike, feedUrl);
+    return fromJson(parseJsonFeed(json) as JsonLike, feedUrl);
   } catch (err) {
     throw describeParseError(err);
   }
@@ -147,9 +156,38 @@ function rebase(base: string, xmlBase: unknown): string {
   return raw ? absolute(raw, base, false) ?? base : base;
 }
 
+/** The xml:base an element declares, resolved; null when it declares none we can use. */
+function xmlBase(xml: unknown, base: string): string | null {
+  const raw = str(obj(xml)?.base);
+  return raw ? absolute(raw, base, false) : null;
+}
+
 function plain(value: unknown): string | null {
   const raw = str(value);
   return raw ? htmlToText(raw) || null : null;
+}
+
+/**
+ * The items to read: all of them up to MAX_ITEMS; beyond that the newest MAX_ITEMS by date (an
+ * oldest-first archive feed otherwise never shows its new posts), undated ones counting as
+ * oldest, kept in document order.
+ */
+function newest(items: unknown, dateOf: (item: Record<string, unknown>) => string | null): Array<Record<string, unknown>> {
+  const all = arr(items).map(obj).filter((i): i is Record<string, unknown> => Boolean(i));
+  if (all.length <= MAX_ITEMS) return all;
+  const dated = all.map((item, index) => ({ index, time: parseFeedDate(dateOf(item)) ?? -Infinity }));
+  if (dated.every((d) => d.time === -Infinity)) return all.slice(0, MAX_ITEMS);
+  const keep = dated
+    .sort((a, b) => b.time - a.time || a.index - b.index)
+    .slice(0, MAX_ITEMS)
+    .map((d) => d.index)
+    .sort((a, b) => a - b);
+  return keep.map((i) => all[i]!);
+}
+
+/** An absolute http(s) address as written, or null: a guid like "12345" is not a link. */
+function webAddress(value: string | null): string | null {
+  return value && /^https?:\/\//i.test(value) ? absolute(value, value, false) : null;
 }
 
 function fingerprint(parts: Array<string | null>): string {
@@ -167,16 +205,22 @@ function finish(entry: Omit<FeedEntry, 'guid' | 'fingerprint'> & { id: string | 
 // RSS 2.0 and RSS 1.0 (RDF): the same fields, the id in <guid> or rdf:about.
 
 function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedFeed {
-  const feedBase = rebase(feedUrl, obj(feed.xml)?.base);
-  const entries = arr(feed.items).map(obj).filter((i): i is Record<string, unknown> => Boolean(i)).map((item) => {
-    const base = rebase(feedBase, obj(item.xml)?.base);
+  const channelBase = xmlBase(feed.xml, feedUrl);
+  const feedBase = channelBase ?? feedUrl;
+  const siteLink = str(feed.link);
+  const siteUrl = siteLink ? absolute(siteLink, feedBase, false) : null;
+  const entries = newest(feed.items, rssDate).map((item) => {
+    const itemBase = xmlBase(item.xml, feedBase);
+    const base = itemBase ?? feedBase;
     const guid = obj(item.guid);
     const guidValue = str(guid?.value) ?? str(item.guid);
     const rdfAbout = str(obj(item.rdf)?.about);
     const dc = obj(item.dc);
-    const permalink = guidValue && guid?.isPermaLink !== false ? absolute(guidValue, base, false) : null;
+    const permalink = guid?.isPermaLink !== false ? webAddress(guidValue) : null;
     const link = str(item.link);
     const url = (link ? absolute(link, base, false) : null) ?? permalink ?? (rdfAbout ? absolute(rdfAbout, base, false) : null);
+    // Without xml:base, the body was written for the item's page: resolve as that page would.
+    const bodyBase = itemBase ?? channelBase ?? url ?? siteUrl ?? feedUrl;
     const author = obj(first(item.authors));
     const content = str(obj(item.content)?.encoded);
     const description = str(item.description);
@@ -185,18 +229,16 @@ function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedF
       url,
       title: plain(item.title) ?? plain(first(dc?.titles)) ?? '',
       author: plain(author?.name) ?? plain(author?.email) ?? plain(first(dc?.creators)),
-      date: str(item.pubDate) ?? str(first(dc?.dates)) ?? str(first(obj(item.dcterms)?.issued)) ?? null,
-      content: content ? { html: content, base } : null,
-      summary: description ? { html: description, base } : null,
+      date: rssDate(item),
+      content: content ? { html: content, base: bodyBase } : null,
+      summary: description ? { html: description, base: bodyBase } : null,
     });
   });
-  const siteLink = str(feed.link);
-  return {
-    format,
-    title: plain(feed.title),
-    siteUrl: siteLink ? absolute(siteLink, feedBase, false) : null,
-    entries,
-  };
+  return { format, title: plain(feed.title), siteUrl, entries };
+}
+
+function rssDate(item: Record<string, unknown>): string | null {
+  return str(item.pubDate) ?? str(first(obj(item.dc)?.dates)) ?? str(first(obj(item.dcterms)?.issued)) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +247,7 @@ function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedF
 function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
   const feedBase = rebase(feedUrl, obj(feed.xml)?.base);
   const feedAuthor = plain(obj(first(feed.authors))?.name);
-  const entries = arr(feed.entries).map(obj).filter((e): e is Record<string, unknown> => Boolean(e)).map((entry) => {
+  const entries = newest(feed.entries, atomDate).map((entry) => {
     const base = rebase(feedBase, obj(entry.xml)?.base);
     const content = atomText(entry.content, base);
     const summary = atomText(entry.summary, base);
@@ -216,7 +258,7 @@ function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
       url: link,
       title: atomPlain(entry.title) ?? '',
       author: plain(obj(first(entry.authors))?.name) ?? feedAuthor,
-      date: str(entry.published) ?? str(entry.updated) ?? null,
+      date: atomDate(entry),
       content,
       summary,
     });
@@ -227,6 +269,10 @@ function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
     siteUrl: alternateLink(feed.links, feedBase),
     entries,
   };
+}
+
+function atomDate(entry: Record<string, unknown>): string | null {
+  return str(entry.published) ?? str(entry.updated) ?? null;
 }
 
 /** The entry's web page: rel="alternate" (or no rel), preferring an HTML type. */
@@ -272,8 +318,13 @@ function atomText(value: unknown, base: string): { html: string; base: string } 
 /** JSON Feed titles and names are plain text already: no markup to strip. */
 function fromJson(feed: JsonLike, feedUrl: string): ParsedFeed {
   const feedAuthor = str(obj(first(feed.authors))?.name)?.replace(/\s+/g, ' ') ?? null;
-  const entries = arr(feed.items).map(obj).filter((i): i is Record<string, unknown> => Boolean(i)).map((item) => {
-    const url = str(item.url) ?? str(item.external_url);
+  const home = str(feed.home_page_url);
+  const siteUrl = home ? absolute(home, feedUrl, false) : null;
+  const entries = newest(feed.items, jsonDate).map((item) => {
+    const link = str(item.url) ?? str(item.external_url);
+    const url = link ? absolute(link, feedUrl, false) : null;
+    // The body was written for the item's page: resolve as that page would.
+    const base = url ?? siteUrl ?? feedUrl;
     const contentHtml = str(item.content_html);
     const contentText = str(item.content_text);
     const summary = str(item.summary);
@@ -283,21 +334,19 @@ function fromJson(feed: JsonLike, feedUrl: string): ParsedFeed {
     if (html && image && !html.includes(image)) html = `<figure><img src="${escapeAttr(image)}" alt=""></figure>\n${html}`;
     return finish({
       id: str(item.id),
-      url: url ? absolute(url, feedUrl, false) : null,
+      url,
       title: str(item.title)?.replace(/\s+/g, ' ') ?? '',
       author: str(obj(first(item.authors))?.name)?.replace(/\s+/g, ' ') ?? feedAuthor,
-      date: str(item.date_published) ?? str(item.date_modified) ?? null,
-      content: html ? { html, base: feedUrl } : null,
-      summary: summary ? { html: textToHtml(summary), base: feedUrl } : null,
+      date: jsonDate(item),
+      content: html ? { html, base } : null,
+      summary: summary ? { html: textToHtml(summary), base } : null,
     });
   });
-  const home = str(feed.home_page_url);
-  return {
-    format: 'json',
-    title: str(feed.title)?.replace(/\s+/g, ' ') ?? null,
-    siteUrl: home ? absolute(home, feedUrl, false) : null,
-    entries,
-  };
+  return { format: 'json', title: str(feed.title)?.replace(/\s+/g, ' ') ?? null, siteUrl, entries };
+}
+
+function jsonDate(item: Record<string, unknown>): string | null {
+  return str(item.date_published) ?? str(item.date_modified) ?? null;
 }
 
 function escapeAttr(value: string): string {

@@ -41,7 +41,7 @@ import { decodeFeedBody, FeedError } from './xml.js';
  * refresh; pictures are fetched by images.ts, at most 4 at once as well.
  */
 
-/** An item whose text (content or summary) is shorter than this is completed from its page. */
+/** An item with only a summary shorter than this is completed from its page. */
 export const FULL_TEXT_THRESHOLD = 600;
 export const DEFAULT_CONCURRENCY = 4;
 const FEED_MAX_BYTES = 10 * 1024 * 1024;
@@ -179,8 +179,9 @@ async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: 
   const states = 'id' in feed ? feedItemStates(run.db, feed.id) : new Map<string, { id: number; hash: string | null }>();
   const feedId = 'id' in feed ? feed.id : null;
   const seen = new Set<string>();
-  const todo: Array<{ entry: FeedEntry; isNew: boolean }> = [];
+  const todo: Array<{ entry: FeedEntry; isNew: boolean; undatedBefore: number }> = [];
   let unchanged = 0;
+  let undated = 0;
   for (const entry of parsed.entries) {
     if (seen.has(entry.guid)) continue;
     seen.add(entry.guid);
@@ -196,14 +197,17 @@ async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: 
         continue;
       }
     }
-    todo.push({ entry, isNew: !state });
+    const undatedBefore = undated;
+    if (!state && parseFeedDate(entry.date) === null) undated++;
+    todo.push({ entry, isNew: !state, undatedBefore });
   }
   const sourceName = parsed.title ?? feed.title;
   const unreadable: PreparedEntries['unreadable'] = [];
   const work = await Promise.all(
-    todo.map(async ({ entry, isNew }): Promise<Prepared | null> => {
+    todo.map(async ({ entry, isNew, undatedBefore }): Promise<Prepared | null> => {
+      const ctx: BuildContext = { fullText: feed.fullText, sourceName, feedUrl: feed.url, siteUrl: parsed.siteUrl, isNew, fetchedAt, undatedBefore };
       try {
-        return { entry, input: await buildArticle(run, entry, { fullText: feed.fullText, sourceName, feedUrl: feed.url, siteUrl: parsed.siteUrl, isNew, fetchedAt }) };
+        return { entry, input: await buildArticle(run, entry, ctx) };
       } catch (err) {
         // One item that cannot be read does not fail the feed; it is counted and named.
         unreadable.push({ title: clip(entry.title || entry.url || entry.guid, 120), reason: reasonOf(err) });
@@ -232,6 +236,8 @@ interface BuildContext {
   siteUrl: string | null;
   isNew: boolean;
   fetchedAt: number;
+  /** New undated items before this one in the feed (see publishedAt in buildArticle). */
+  undatedBefore: number;
 }
 
 /** A feed entry → the article to store: body from the feed or from the linked page, pictures stored. */
@@ -244,8 +250,11 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
   let lead = content && summaryText && !startsAlike(content.text, summaryText) ? clip(summaryText, 600) : '';
   let page: ParsedArticle | null = null;
 
+  // Only a summary is completed from the page: an item's own content, however short (a link
+  // post's commentary, a picture), is the post, and the page it links to is someone else's.
+  const ownContent = content !== null && (content.text.length > 0 || content.figures.length > 0);
   const short = (body?.text.length ?? 0) < FULL_TEXT_THRESHOLD;
-  if (ctx.fullText && short && entry.url && entry.url !== ctx.siteUrl && entry.url !== ctx.feedUrl) {
+  if (ctx.fullText && !ownContent && short && entry.url && entry.url !== ctx.siteUrl && entry.url !== ctx.feedUrl) {
     page = await fetchFullText(run, entry.url);
     if (page && page.text.length > (body?.text.length ?? 0)) {
       body = { html: page.html, text: page.text, figures: page.figures };
@@ -258,8 +267,11 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
 
   const title = clip(entry.title || page?.title || clip(body?.text ?? '', 80) || entry.url || 'Untitled', 500);
   const readable = parseFeedDate(entry.date);
-  // An unreadable date: a new item gets the fetch time; an updated one keeps the date it has.
-  const publishedAt = readable === null ? (ctx.isNew ? ctx.fetchedAt : null) : Math.min(readable, ctx.fetchedAt);
+  // An unreadable date: a new item gets the fetch time, a millisecond earlier for each undated
+  // item before it, so the list (newest first) shows them in the feed's order; an updated one
+  // keeps the date it has.
+  const publishedAt =
+    readable === null ? (ctx.isNew ? ctx.fetchedAt - ctx.undatedBefore : null) : Math.min(readable, ctx.fetchedAt);
 
   let article: ParsedArticle = {
     title,
