@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { deleteUnusedImages } from './images.js';
 
 /** An article ready to store: what an importer produced, plus where it came from. */
 export interface ArticleInput {
@@ -301,8 +302,60 @@ export function setStarred(db: Database, id: number, starred: boolean): boolean 
   return db.prepare('UPDATE articles SET is_starred = ? WHERE id = ?').run(starred ? 1 : 0, id).changes === 1;
 }
 
+/** Sets read or unread on many articles at once (undoing "mark all as read"); returns how many changed. */
+export function setReadMany(db: Database, ids: readonly number[], read: boolean): number {
+  const set = db.prepare('UPDATE articles SET is_read = ? WHERE id = ? AND is_read <> ?');
+  return db.transaction(() => ids.reduce((n, id) => n + set.run(read ? 1 : 0, id, read ? 1 : 0).changes, 0))();
+}
+
+/**
+ * Marks as read every unread article of a list (all, starred, or one source's: what listArticles
+ * shows for the same filter and source). Returns the ids it changed, so that it can be undone.
+ */
+export function markAllRead(db: Database, q: Pick<ListQuery, 'filter' | 'sourceId'> = {}): number[] {
+  const where = ['a.is_read = 0'];
+  const params: Record<string, number> = {};
+  if (q.filter === 'starred') where.push('a.is_starred = 1');
+  if (q.sourceId !== undefined) {
+    where.push('a.source_id = @sourceId');
+    params.sourceId = q.sourceId;
+  }
+  return db.transaction(() => {
+    const ids = db.prepare(`SELECT a.id FROM articles a WHERE ${where.join(' AND ')}`).pluck().all(params) as number[];
+    const read = db.prepare('UPDATE articles SET is_read = 1 WHERE id = ?');
+    for (const id of ids) read.run(id);
+    return ids;
+  })();
+}
+
+/**
+ * Deletes articles with their figures and the pictures no other article uses. A feed item's guid
+ * is remembered (dismissed_items), so that the next refresh does not bring back what the reader
+ * threw away. All or nothing; returns how many were deleted.
+ */
+export function deleteArticles(db: Database, ids: readonly number[]): number {
+  const row = db.prepare<[number], { sourceId: number | null; guid: string | null }>('SELECT source_id AS sourceId, guid FROM articles WHERE id = ?');
+  const pictures = db.prepare<[number], string>('SELECT image_hash FROM figures WHERE article_id = ? AND image_hash IS NOT NULL').pluck();
+  const dismiss = db.prepare('INSERT OR IGNORE INTO dismissed_items (source_id, guid, dismissed_at) VALUES (?, ?, ?)');
+  const remove = db.prepare('DELETE FROM articles WHERE id = ?');
+  return db.transaction(() => {
+    const hashes: string[] = [];
+    let deleted = 0;
+    const now = Date.now();
+    for (const id of new Set(ids)) {
+      const r = row.get(id);
+      if (!r) continue;
+      hashes.push(...pictures.all(id));
+      if (r.sourceId !== null && r.guid !== null) dismiss.run(r.sourceId, r.guid, now);
+      deleted += remove.run(id).changes;
+    }
+    deleteUnusedImages(db, hashes);
+    return deleted;
+  })();
+}
+
 export function deleteArticle(db: Database, id: number): boolean {
-  return db.prepare('DELETE FROM articles WHERE id = ?').run(id).changes === 1;
+  return deleteArticles(db, [id]) === 1;
 }
 
 export interface SourceCountRow {

@@ -101,3 +101,14 @@ export function getThumbnailInfo(db: Database, hash: string): ThumbnailInfo | nu
       .get(hash) ?? null
   );
 }
+
+/**
+ * Deletes the pictures among `hashes` that no figure uses any more (with their thumbnails): the
+ * library holds the only copy of a picture, and an article's deletion should give its space back.
+ */
+export function deleteUnusedImages(db: Database, hashes: Iterable<string>): number {
+  const unused = db.prepare<[string, string]>('DELETE FROM images WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM figures WHERE image_hash = ?)');
+  let deleted = 0;
+  for (const hash of new Set(hashes)) deleted += unused.run(hash, hash).changes;
+  return deleted;
+}

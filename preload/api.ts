@@ -255,6 +255,12 @@ export interface LibraryApi {
   getArticle(req: { id: number }): Promise<ArticleView | null>;
   setRead(req: { id: number; read: boolean }): Promise<{ ok: boolean }>;
   setStarred(req: { id: number; starred: boolean }): Promise<{ ok: boolean }>;
+  /** Marks read every unread article of the list with this filter and source; returns the ids it changed (for undo). */
+  markAllRead(req: { filter?: ListFilter; sourceId?: number }): Promise<{ ids: number[] }>;
+  /** Read or unread for many articles at once (undo of markAllRead). */
+  setReadMany(req: { ids: number[]; read: boolean }): Promise<{ changed: number }>;
+  /** Deletes articles, their figures and the pictures nothing else uses; a deleted feed item stays deleted. */
+  deleteArticles(req: { ids: number[] }): Promise<{ deleted: number }>;
   sidebar(req: Record<string, never>): Promise<Sidebar>;
   search(req: { query: string; limit?: number; after?: SearchCursor }): Promise<SearchResults>;
   related(req: { id: number; limit?: number }): Promise<RelatedArticle[]>;
@@ -317,6 +323,9 @@ export const LIBRARY_CHANNELS = [
   'getArticle',
   'setRead',
   'setStarred',
+  'markAllRead',
+  'setReadMany',
+  'deleteArticles',
   'sidebar',
   'search',
   'related',

@@ -15,7 +15,9 @@ export function getBridge(): BroadsheetBridge {
  * delivers calls in order; over HTTP two requests can travel on two connections and the older
  * land last, so these are sent one at a time, in the order they were made.
  */
-const ORDERED: ReadonlySet<Channel> = new Set<Channel>(['setRead', 'setStarred', 'setSettings', 'saveSearch', 'deleteSavedSearch']);
+const ORDERED: ReadonlySet<Channel> = new Set<Channel>([
+  'setRead', 'setStarred', 'markAllRead', 'setReadMany', 'deleteArticles', 'setSettings', 'saveSearch', 'deleteSavedSearch',
+]);
 
 export function createHttpBridge(location: URL): BroadsheetBridge {
   const token = location.searchParams.get('token') ?? '';

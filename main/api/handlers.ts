@@ -4,6 +4,9 @@ import {
   listArticles,
   setRead,
   setStarred,
+  markAllRead,
+  setReadMany,
+  deleteArticles,
   sidebarCounts,
 } from '../../db/articles.js';
 import { search } from '../../db/search.js';
@@ -77,6 +80,15 @@ export function createHandlers(db: Database): Handlers {
     },
     setStarred({ id, starred }) {
       return { ok: setStarred(db, id, starred) };
+    },
+    markAllRead({ filter, sourceId }) {
+      return { ids: markAllRead(db, { ...(filter ? { filter } : {}), ...(sourceId !== undefined ? { sourceId } : {}) }) };
+    },
+    setReadMany({ ids, read }) {
+      return { changed: setReadMany(db, ids, read) };
+    },
+    deleteArticles({ ids }) {
+      return { deleted: deleteArticles(db, ids) };
     },
     sidebar() {
       return sidebarCounts(db);

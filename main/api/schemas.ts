@@ -11,6 +11,8 @@ const empty = z.object({}).strict();
 
 export const MAX_IMPORT_FILES = 500;
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Ids in one bulk call (an undo of "mark all as read" on a large library). */
+export const MAX_BULK_IDS = 1_000_000;
 /** Standard base64, padded (what FileReader's data: URLs carry). */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export const MAX_OPML_BYTES = 8 * 1024 * 1024;
@@ -27,6 +29,9 @@ export const REQUEST_SCHEMAS = {
   getArticle: z.object({ id }).strict(),
   setRead: z.object({ id, read: z.boolean() }).strict(),
   setStarred: z.object({ id, starred: z.boolean() }).strict(),
+  markAllRead: z.object({ filter: z.enum(['all', 'unread', 'starred']).optional(), sourceId: id.optional() }).strict(),
+  setReadMany: z.object({ ids: z.array(id).max(MAX_BULK_IDS), read: z.boolean() }).strict(),
+  deleteArticles: z.object({ ids: z.array(id).min(1).max(MAX_BULK_IDS) }).strict(),
   sidebar: empty,
   search: z
     .object({

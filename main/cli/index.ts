@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeLibrary, openLibrary, type Database } from '../../db/library.js';
-import { getArticle, listArticles } from '../../db/articles.js';
+import { deleteArticles, getArticle, listArticles, markAllRead, setReadMany } from '../../db/articles.js';
 import { searchArticles } from '../../db/search.js';
 import { runDoctor } from '../../db/doctor.js';
 import type { ImportItem } from '../ingest/import.js';
@@ -41,6 +41,8 @@ Commands:
   save URL                  save a web page with its pictures
   list [--limit N]          saved articles, newest first
   show ID                   one article, as text
+  delete ID...              delete articles with their pictures (a feed's stay deleted)
+  mark-read ID...|--all     mark articles as read, or every unread one
   search QUERY [--limit N]  ranked full-text search with snippets
   doctor                    check the library file and print what it holds
   backup [FILE]             a consistent copy of the library (default: backups/ beside it)
@@ -140,6 +142,16 @@ function parseOptions(argv: string[]) {
   });
 }
 
+/** Article ids given on the command line, each a whole number above 0. */
+function articleIds(command: string, rest: readonly string[]): number[] {
+  if (rest.length === 0) throw new UsageError(`${command} needs article ids`);
+  return rest.map((raw) => {
+    const id = Number(raw);
+    if (!Number.isInteger(id) || id < 1) throw new UsageError(`${command} needs article ids, not "${raw}"`);
+    return id;
+  });
+}
+
 function parseLimit(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -212,6 +224,28 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
     if (json) {
       io.out(JSON.stringify({ ...a, figures: a.figures.map((f) => ({ src: f.src, alt: f.alt, caption: f.caption, image: f.imageHash })) }, null, 2));
     } else io.out(formatArticle(a));
+    return 0;
+  },
+
+  delete({ db, rest, json, io }) {
+    const ids = articleIds('delete', rest);
+    const found = ids.map((id) => ({ id, title: getArticle(db, id)?.title ?? null }));
+    deleteArticles(db, found.filter((f) => f.title !== null).map((f) => f.id));
+    if (json) io.out(JSON.stringify(found.map((f) => ({ id: f.id, deleted: f.title !== null })), null, 2));
+    for (const f of found) {
+      if (json) continue;
+      if (f.title === null) io.err(`broadsheet: no article with id ${f.id}`);
+      else io.out(`deleted  #${f.id}  ${f.title}`);
+    }
+    return found.some((f) => f.title === null) ? 1 : 0;
+  },
+
+  'mark-read'({ db, rest, json, all, io }) {
+    if (all === (rest.length > 0)) throw new UsageError('mark-read needs article ids, or --all');
+    const ids = all ? markAllRead(db) : articleIds('mark-read', rest);
+    const changed = all ? ids.length : setReadMany(db, ids, true);
+    if (json) io.out(JSON.stringify({ marked: changed }, null, 2));
+    else io.err(`${changed} marked as read`);
     return 0;
   },
 
