@@ -1,7 +1,7 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { foldForSearch } from './fold.js';
+import { foldForSearch, splitCjk } from './fold.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 
 export type { Database };
@@ -98,6 +98,8 @@ function registerFunctions(db: Database): void {
   db.function('bs_fold', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? foldForSearch(text) : text,
   );
+  // The search index's content view (migration 007): the text split as the index splits it.
+  db.function('bs_cjk', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? splitCjk(text) : text));
 }
 
 function migrate(db: Database, from: number, migrations: readonly Migration[]): void {

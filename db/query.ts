@@ -1,4 +1,4 @@
-import { foldForSearch } from './fold.js';
+import { CJK_SEPARATOR, foldForSearch } from './fold.js';
 
 /**
  * The search language, parsed once and used by the app and `broadsheet search`:
@@ -77,8 +77,9 @@ export function parseQuery(input: string): ParsedQuery {
   const out: ParsedQuery = { match: null, exclude: null, after: null, before: null, unread: null, starred: null, empty: true, terms: [] };
   const tokens = tokenize(input.slice(0, MAX_INPUT), out);
   for (const t of tokens) {
-    if (t.t === 'word' && !t.neg) out.terms.push({ text: t.text, prefix: t.prefix });
-    if (t.t === 'phrase' && !t.neg) out.terms.push(...t.words.map((w) => ({ text: w, prefix: false })));
+    // Highlighting looks for the words in the text as it is, without the index's CJK joiners.
+    if (t.t === 'word' && !t.neg) out.terms.push({ text: t.text.replaceAll(CJK_SEPARATOR, ''), prefix: t.prefix });
+    if (t.t === 'phrase' && !t.neg) out.terms.push(...t.words.map((w) => ({ text: w.replaceAll(CJK_SEPARATOR, ''), prefix: false })));
   }
   const tree = new Parser(tokens).parse();
   const { positive, negative } = splitTopLevel(tree);

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CJK_SEPARATOR } from './fold.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 
 export { parseQuery };
@@ -246,9 +247,14 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Escape the passage for HTML, then turn the markers into <mark>. */
+/**
+ * Escape the passage for HTML, then turn the markers into <mark>. The index's content view splits
+ * Chinese and Japanese with invisible joiners (db/fold.ts): they go, and the characters of one
+ * word, each its own hit, become one <mark>.
+ */
 function markup(passage: string): string {
-  return escape(passage).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>');
+  const text = passage.includes(CJK_SEPARATOR) ? passage.replaceAll(CJK_SEPARATOR, '').replaceAll(CLOSE + OPEN, '') : passage;
+  return escape(text).replaceAll(OPEN, '<mark>').replaceAll(CLOSE, '</mark>');
 }
 
 /** A highlighted lead or title can be long; keep a window of words around the first match. */

@@ -20,32 +20,65 @@ export const HIT_CLASS = 'bs-hit';
 const FOLDS: Record<string, string> = {
   'đ': 'd', 'Đ': 'D', 'ð': 'd', 'Ð': 'D',
   'ł': 'l', 'Ł': 'L', 'ø': 'o', 'Ø': 'O', 'ħ': 'h', 'Ħ': 'H', 'ı': 'i',
-  'ß': 'ss', 'æ': 'ae', 'Æ': 'AE', 'œ': 'oe', 'Œ': 'OE', 'þ': 'th', 'Þ': 'TH',
+  'ß': 'ss', 'ẞ': 'SS', 'æ': 'ae', 'Æ': 'AE', 'œ': 'oe', 'Œ': 'OE', 'þ': 'th', 'Þ': 'TH',
 };
 const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
 
 /** A word without case or accents, as the index compares it: "Nghệ" → "nghe", "Đức" → "duc". */
 export function foldWord(word: string): string {
-  return word.replace(FOLDABLE, (c) => FOLDS[c]!).normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return word
+    .replace(FOLDABLE, (c) => FOLDS[c]!)
+    .replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
+
+/** Full-width Latin letters and digits (ＮＡＴＯ), which the index reads as ASCII. */
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g;
 
 /** Words as the index's tokenizer sees them: runs of letters, digits and their marks. */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
-/** A test for one word: does it match any of the terms? Null when there is nothing to match. */
-export function termMatcher(terms: readonly SearchTerm[]): ((word: string) => boolean) | null {
+/** Chinese and Japanese characters, which the index takes one at a time (db/fold.ts splitCjk). */
+const CJK = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FFFF}]/u;
+
+/**
+ * A test for one word: where in it do the terms match? The whole word, or nothing; but Chinese
+ * and Japanese are written without spaces, so a run of them holds many words, and a term of
+ * them is found anywhere inside it (as the index finds it). Null when there is nothing to match.
+ */
+export function termMatcher(terms: readonly SearchTerm[]): ((word: string) => Array<[number, number]>) | null {
   const exact = new Set<string>();
   const prefixes: string[] = [];
+  const inside: string[] = [];
   for (const t of terms) {
     // A term may hold more than one index word ("e-mail"): each is matched on its own.
     const parts = foldWord(t.text).match(WORD) ?? [];
-    parts.forEach((p, i) => (t.prefix && i === parts.length - 1 ? prefixes.push(p) : exact.add(p)));
+    parts.forEach((p, i) => (CJK.test(p) ? inside.push(p) : t.prefix && i === parts.length - 1 ? prefixes.push(p) : exact.add(p)));
   }
-  if (!exact.size && !prefixes.length) return null;
+  if (!exact.size && !prefixes.length && !inside.length) return null;
   return (word) => {
     const folded = foldWord(word);
-    return exact.has(folded) || prefixes.some((p) => folded.startsWith(p));
+    if (exact.has(folded) || prefixes.some((p) => folded.startsWith(p))) return [[0, word.length]];
+    if (!inside.length || !CJK.test(word)) return [];
+    const found: Array<[number, number]> = [];
+    for (const term of inside) {
+      for (let at = word.indexOf(term); at !== -1; at = word.indexOf(term, at + term.length)) found.push([at, at + term.length]);
+    }
+    return mergeRanges(found);
   };
+}
+
+/** Sorted, with overlapping or touching ranges joined. */
+function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [start, end] of ranges.sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
 }
 
 /** Where the terms occur in a text, as [start, end) offsets of whole words, in order. */
@@ -54,9 +87,9 @@ export function matchRanges(text: string, terms: readonly SearchTerm[]): Array<[
   return matches ? rangesOf(text, matches) : [];
 }
 
-function rangesOf(text: string, matches: (word: string) => boolean): Array<[number, number]> {
+function rangesOf(text: string, matches: (word: string) => Array<[number, number]>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const m of text.matchAll(WORD)) if (matches(m[0])) out.push([m.index, m.index + m[0].length]);
+  for (const m of text.matchAll(WORD)) for (const [start, end] of matches(m[0])) out.push([m.index + start, m.index + end]);
   return out;
 }
 

@@ -25,7 +25,7 @@ describe('upgrading libraries from every earlier version', () => {
       article({ title: `Written by schema ${version}: Nghệ An harbour`, figures: [{ src: '', alt: '', caption: 'The quay at dawn.' }] }),
     );
     old.prepare('UPDATE articles SET is_starred = 1 WHERE id = ?').run(id);
-    const other = saveArticle(old, article({ title: 'Αθήνα: नमस्ते दुनिया', text: 'Ο Οδυσσέας περπάτησε.' })).id;
+    const other = saveArticle(old, article({ title: 'Αθήνα: नमस्ते दुनिया', text: 'Ο Οδυσσέας περπάτησε. 北京市政府今天宣布。' })).id;
     closeLibrary(old);
 
     const db = openLibrary(file);
@@ -39,6 +39,7 @@ describe('upgrading libraries from every earlier version', () => {
     // The index is rebuilt for Greek accents and whole Hindi words (007), and stays in step after.
     expect(search(db, 'αθηνα οδυσσεας').hits.map((h) => h.id)).toEqual([other]);
     expect(search(db, 'दिन').hits).toEqual([]);
+    expect(search(db, '政府').hits.map((h) => h.snippet)).toEqual([expect.stringContaining('北京市<mark>政府</mark>今天宣布')]);
     db.prepare("UPDATE articles SET title = 'Renamed' WHERE id = ?").run(other);
     expect(search(db, 'αθηνα').hits).toEqual([]);
     expect(search(db, 'renamed').hits.map((h) => h.id)).toEqual([other]);

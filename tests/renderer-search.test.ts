@@ -74,7 +74,7 @@ describe('search as you type: the last word is a prefix', () => {
 });
 
 describe('folding words like the index', () => {
-  const samples = ['Nghệ', 'An', 'Đức', 'ĐỨC', 'café', 'Łódź', 'Øresund', 'Straße', 'Æsir', 'Œuvre', 'Jakovlevski', 'Þór', 'naïve', 'İstanbul'];
+  const samples = ['Nghệ', 'An', 'Đức', 'ĐỨC', 'café', 'Łódź', 'Øresund', 'Straße', 'GROẞE', 'Æsir', 'Œuvre', 'Jakovlevski', 'Þór', 'naïve', 'İstanbul', 'Αθήνα', 'Ёлка', 'ＮＡＴＯ'];
 
   it.each(samples)('%s folds as the index folds it', (word) => {
     // db/fold.ts (letters without a decomposition) + what unicode61 remove_diacritics 2 does.
@@ -92,6 +92,14 @@ describe('folding words like the index', () => {
 const T = (text: string, prefix = false): SearchTerm => ({ text, prefix });
 
 describe('finding the search words in a text', () => {
+  it('finds Chinese and Japanese words inside a run of characters, as the index does', () => {
+    const text = '北京市政府今天宣布了新的交通政策，东京不变。';
+    const words = matchRanges(text, [T('北京'), T('政策'), T('东京')]).map(([s, e]) => text.slice(s, e));
+    expect(words).toEqual(['北京', '政策', '东京']);
+    expect(splitMatches('上野公園の桜', [T('公園')])).toEqual([['上野', false], ['公園', true], ['の桜', false]]);
+    expect(matchRanges('京北', [T('北京')])).toEqual([]);
+  });
+
   it('matches whole words, without case or accents', () => {
     const text = 'Farmers in Nghệ An province; an Anchorage visitor.';
     const words = matchRanges(text, [T('nghe'), T('an')]).map(([s, e]) => text.slice(s, e));

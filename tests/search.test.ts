@@ -125,6 +125,8 @@ describe('other scripts: accents, vowel marks and whole words', () => {
     add('hindi', 'नमस्ते दुनिया', 'यह एक छोटा लेख है।');
     add('wide', 'ＮＡＴＯ summit in full width', 'Leaders met.');
     add('german', 'GROẞE Straße', 'Ein Bericht.');
+    add('chinese', '北京市政府发布新的交通政策', '北京市政府今天宣布了新的交通政策，地铁票价不变。');
+    add('japanese', '東京の桜が満開', '上野公園では今週末に花見客が多く訪れる見込みです。');
   });
   it.each([
     ['θεσσαλονικη', 'greek'],
@@ -142,8 +144,24 @@ describe('other scripts: accents, vowel marks and whole words', () => {
     ['नमस्ते', 'hindi'],
     ['nato', 'wide'],
     ['grosse', 'german'],
+    ['北京', 'chinese'],
+    ['政策', 'chinese'],
+    ['地铁票价', 'chinese'],
+    ['東京', 'japanese'],
+    ['桜', 'japanese'],
+    ['上野公園', 'japanese'],
+    ['花見', 'japanese'],
   ])('%s', (q, key) => {
     expect(ids(q)).toContain(world[key]);
+  });
+  it('finds Chinese and Japanese words inside sentences, in order, and marks the word whole', () => {
+    expect(ids('京北')).toEqual([]); // the characters of a word, in order
+    expect(ids('"交通 政策"')).toEqual([world.chinese]); // a space typed between Chinese words changes nothing
+    const hit = searchArticles(db, '地铁')[0]!;
+    expect(hit.id).toBe(world.chinese);
+    expect(hit.snippet).toContain('<mark>地铁</mark>票价不变');
+    expect(hit.snippet).not.toContain('\u2060');
+    expect(search(db, '上野').terms).toEqual([{ text: '上野', prefix: false }]);
   });
   it('keeps Hindi words whole: दिन (day) does not find दुनिया (world), and the mark covers the word', () => {
     expect(ids('दिन')).toEqual([]);
