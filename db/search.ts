@@ -45,9 +45,10 @@ export interface SearchOptions {
 }
 
 /**
- * Above this many matches only the most recently saved ones are ranked: bm25 has to read every
- * match's statistics, and a word found in every article would otherwise make each keystroke cost
- * the whole library.
+ * Above this many matches only the most recently saved ones are ranked, and every one whose
+ * title matches: bm25 has to read every match's statistics, and a word found in every article
+ * would otherwise make each keystroke cost the whole library; an old article named by the query
+ * is still the one most worth finding.
  */
 export const RANK_LIMIT = 5000;
 
@@ -120,7 +121,8 @@ export function rankedStatements(q: ParsedQuery, after?: SearchCursor): { count:
                 f.rank - CASE WHEN f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @titleMatch) THEN ${TITLE_TIER} ELSE 0 END AS score,
                 a.sort_at AS sortAt
          FROM articles_fts f JOIN articles a ON a.id = f.rowid
-         WHERE articles_fts MATCH @match AND f.rowid >= @floorId${and}
+         WHERE articles_fts MATCH @match${and}
+           AND (f.rowid >= @floorId OR f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @titleMatch))
        )
        SELECT id, score, sortAt FROM ranked
        ${after ? 'WHERE (score > @aScore) OR (score = @aScore AND (sortAt < @aSortAt OR (sortAt = @aSortAt AND id < @aId)))' : ''}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { closeLibrary, openLibrary, type Database } from '../../db/library.js';
 import { deleteArticles, getArticle, listArticles, markAllRead, setReadMany } from '../../db/articles.js';
-import { searchArticles } from '../../db/search.js';
+import { RANK_LIMIT, search } from '../../db/search.js';
 import { runDoctor } from '../../db/doctor.js';
 import type { ImportItem } from '../ingest/import.js';
 import { useParseWorker } from '../ingest/parse-config.js';
@@ -252,10 +252,13 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
   search({ db, rest, json, limit, io }) {
     const query = rest.join(' ');
     if (!query.trim()) throw new UsageError('search needs a query');
-    const hits = searchArticles(db, query, { limit: limit ?? 20 });
+    const { hits, total, rankedSubset } = search(db, query, { limit: limit ?? 20 });
     if (json) io.out(JSON.stringify(hits, null, 2));
     else if (hits.length === 0) io.err(`Nothing matches "${query}".`);
     else hits.forEach((h) => io.out(formatHit(h, io.tty)));
+    if (rankedSubset && !json) {
+      io.err(`${total.toLocaleString('en')} matches: ranked are the ${RANK_LIMIT.toLocaleString('en')} most recently saved and every one whose title matches; add words to find older ones.`);
+    }
     return 0;
   },
 
