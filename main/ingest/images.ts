@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { fileTypeFromBuffer } from 'file-type';
 import { parseHtmlFragment } from './dom.js';
@@ -43,6 +45,14 @@ export interface ImageOptions {
   /** The article's address, sent as Referer (as a browser would). */
   referrer?: string;
   signal?: AbortSignal;
+  /**
+   * The folder of an imported file: pictures at relative addresses are read from files under it
+   * (a page saved "complete" with its _files folder, a Markdown note beside its pictures), never
+   * from outside it.
+   */
+  localDir?: string;
+  /** False: only those local pictures; addresses on the web are left as they are. Default true. */
+  network?: boolean;
 }
 
 export const IMAGE_LIMITS = {
@@ -207,8 +217,10 @@ export async function storeArticleImages(db: Database, article: ParsedArticle, o
 
   // Every address to fetch, once each, in reading order: figures first by position.
   const sources = new Set<string>();
+  const network = opts.network ?? true;
   const add = (src: string) => {
-    if (src && !isLibraryRef(src)) sources.add(src);
+    if (!src || isLibraryRef(src)) return;
+    if (isLocalPath(src) ? opts.localDir !== undefined : network) sources.add(src);
   };
   article.figures.forEach((f) => add(f.src));
   looseSources.forEach(add);
@@ -244,7 +256,10 @@ export async function storeArticleImages(db: Database, article: ParsedArticle, o
   for (const img of imgs) {
     const figure = img.closest('figure[data-figure]');
     const n = figure ? Number(figure.getAttribute('data-figure')) : NaN;
-    const hash = figure ? figures[n]?.imageHash ?? null : hashOf(img.getAttribute('src')?.trim() ?? '');
+    const own = img.getAttribute('src')?.trim() ?? '';
+    // Left alone: what was not for us to fetch (a web address when only local pictures are read).
+    if (own && !isLibraryRef(own) && !sources.has(own) && !(figure && sources.has(figures[n]?.src ?? ''))) continue;
+    const hash = figure ? figures[n]?.imageHash ?? null : hashOf(own);
     if (hash) {
       img.setAttribute('src', `bs-image:${hash}`);
       for (const attr of ['srcset', 'sizes', 'loading', 'decoding']) img.removeAttribute(attr);
@@ -282,7 +297,7 @@ export async function storeArticleImages(db: Database, article: ParsedArticle, o
 
 type Outcome = { hash: string } | { error: string; tracking?: boolean };
 
-async function fetchAll(db: Database, sources: string[], limits: Required<Omit<ImageOptions, 'referrer' | 'signal'>> & ImageOptions): Promise<Map<string, Outcome>> {
+async function fetchAll(db: Database, sources: string[], limits: Required<Omit<ImageOptions, 'referrer' | 'signal' | 'localDir' | 'network'>> & ImageOptions): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const budget = new AbortController();
   const timer = setTimeout(() => budget.abort(), limits.totalTimeoutMs);
@@ -309,7 +324,7 @@ async function fetchAll(db: Database, sources: string[], limits: Required<Omit<I
   return outcomes;
 }
 
-async function fetchOne(db: Database, src: string, limits: Required<Omit<ImageOptions, 'referrer' | 'signal'>> & ImageOptions, signal: AbortSignal): Promise<Outcome> {
+async function fetchOne(db: Database, src: string, limits: Required<Omit<ImageOptions, 'referrer' | 'signal' | 'localDir' | 'network'>> & ImageOptions, signal: AbortSignal): Promise<Outcome> {
   const shown = shownSource(src);
   if (signal.aborted) return { error: `${shown}: not fetched (${stopReason(limits)})` };
   let bytes: Uint8Array;
@@ -317,6 +332,8 @@ async function fetchOne(db: Database, src: string, limits: Required<Omit<ImageOp
   try {
     if (/^data:/i.test(src)) {
       bytes = decodeDataUrl(src, limits.maxBytes);
+    } else if (isLocalPath(src) && limits.localDir !== undefined) {
+      bytes = await readLocalPicture(limits.localDir, src, limits.maxBytes);
     } else {
       const res = await fetchBounded(checkUrl(src).href, {
         maxBytes: limits.maxBytes,
@@ -425,6 +442,37 @@ export function shownSource(src: string): string {
     return `${src.slice(0, Math.min(comma < 0 ? 40 : comma + 1, 60))}… (${Math.ceil(src.length / 1024)} KB)`;
   }
   return src.length > 300 ? `${src.slice(0, 300)}…` : src;
+}
+
+/** A relative address, as a saved page or a note names the pictures beside it: no scheme, not //host. */
+function isLocalPath(src: string): boolean {
+  return !/^[a-z][a-z\d+.-]*:/i.test(src) && !src.startsWith('//');
+}
+
+/**
+ * The bytes of a picture beside an imported file. Only under `dir` (after following links): a
+ * page cannot pull ~/.ssh or another folder's photos into the library with "../../".
+ */
+async function readLocalPicture(dir: string, src: string, maxBytes: number): Promise<Uint8Array> {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(src.replace(/[?#].*$/s, ''));
+  } catch {
+    throw new ImageRefused('a damaged address');
+  }
+  const root = await fs.promises.realpath(dir);
+  let file: string;
+  try {
+    file = await fs.promises.realpath(path.resolve(root, relative));
+  } catch {
+    throw new ImageRefused('no such file beside the article');
+  }
+  const inside = path.relative(root, file);
+  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) throw new ImageRefused('outside the article\'s folder, not read');
+  const stat = await fs.promises.stat(file);
+  if (!stat.isFile()) throw new ImageRefused('not a file');
+  if (stat.size > maxBytes) throw new ImageRefused(`too large (${Math.ceil(stat.size / 1024)} KB; the limit is ${Math.round(maxBytes / 1024 / 1024)} MB)`);
+  return new Uint8Array(await fs.promises.readFile(file));
 }
 
 function isLibraryRef(src: string): boolean {

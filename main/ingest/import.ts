@@ -39,7 +39,10 @@ export interface ImportOptions {
  * is reported as imported is on disk.
  */
 export async function importPaths(db: Database, inputs: string[], opts: ImportOptions = {}): Promise<ImportSummary> {
-  const parse = opts.parse ?? readArticleFile;
+  const read = opts.parse ?? readArticleFile;
+  // Pictures that sit beside a file (a page saved "complete", a note's images folder) are stored
+  // with its article; pictures on the web are not fetched by an import.
+  const parse = async (file: string) => withLocalPictures(db, file, await read(file));
   const batchSize = opts.batchSize ?? 100;
   const items: ImportItem[] = [];
   const { files, failures } = await expandInputs(inputs);
@@ -77,6 +80,15 @@ export async function importPaths(db: Database, inputs: string[], opts: ImportOp
     failed: items.filter((i) => i.status === 'failed').length,
     items,
   };
+}
+
+/** The article with the pictures it names by a relative path read from beside its file, if any. */
+async function withLocalPictures(db: Database, file: string, article: ParsedArticle): Promise<ParsedArticle> {
+  if (!article.figures.some((f) => f.src && !/^[a-z][a-z\d+.-]*:/i.test(f.src) && !f.src.startsWith('//'))) return article;
+  // Loaded only then: picture decoding (sharp) is not needed for the usual text import.
+  const { storeArticleImages } = await import('./images.js');
+  const { imageFailures: _failures, imagesStored: _stored, ...stored } = await storeArticleImages(db, article, { localDir: path.dirname(file), network: false });
+  return stored;
 }
 
 export type Parsed = { file: string; article: ParsedArticle } | { file: string; error: string };
