@@ -159,6 +159,21 @@ describe('bad input', () => {
     expect(a.text).toContain('\u201cIt\u2019s a good compromise,\u201d said one. The fee is \u20ac50.');
   });
 
+  it('imports a .txt file saved by Notepad as "Unicode" (UTF-16 with a byte-order mark)', () => {
+    const db = library();
+    const dir = tempDir();
+    const story = 'Café owners welcome “smart” rules\r\n(Harbour Times) - The council voted on Tuesday to allow tables on the pavement.\r\nThe fee is €50 a year, and owners said it was fair.\r\n';
+    fs.writeFileSync(path.join(dir, 'cafe.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(story, 'utf16le')]));
+    const r = broadsheet(db, 'import', path.join(dir, 'cafe.txt'));
+    expect(r.stdout).not.toContain('not a text file');
+    expect(r.code).toBe(0);
+    const a = JSON.parse(broadsheet(db, 'show', '1', '--json').stdout);
+    expect(a.title).toBe('Café owners welcome “smart” rules');
+    expect(a.source).toBe('Harbour Times');
+    expect(a.lead).toBe('The council voted on Tuesday to allow tables on the pavement.');
+    expect(a.text).toBe('The fee is €50 a year, and owners said it was fair.');
+  });
+
   it('refuses a library from a newer version and leaves it as it was', () => {
     const db = library();
     const raw = new BetterSqlite3(db);

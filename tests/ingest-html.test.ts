@@ -648,4 +648,46 @@ describe('parseHtmlPage details', () => {
       expect(article.title).toBe('Đức đi Nghệ An');
     });
   });
+
+  it('reads a page saved as UTF-16 with a byte-order mark (it was refused as "a MP1 file, audio/mpeg")', async () => {
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Đức đi Nghệ An</title></head><body><article>${prose(3)}<p>“Xin chào,” she said.</p></article></body></html>`;
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(html, 'utf16le')]);
+    for (const bytes of [le, Buffer.from(le).swap16()]) {
+      const article = await parseArticleBytes('page.html', bytes);
+      expect(article.title).toBe('Đức đi Nghệ An');
+      expect(article.text.endsWith('“Xin chào,” she said.')).toBe(true);
+    }
+  });
+
+  it('makes no figure of an author picture or share icons, and leaves no job title behind as the lead', () => {
+    const photo = '<figure><img src="https://e.example/train.jpg" alt="The sleeper"><figcaption>The sleeper at Northport.</figcaption></figure>';
+    const share = '<div class="sharing-tools"><a href="https://fb.example/"><img width="24" src="https://e.example/fb.png" alt="Facebook"></a> <a href="https://x.example/"><img width="24" height="24" src="https://e.example/x.png" alt="X"></a></div>';
+    // Declared small, or not: the box goes whole either way.
+    for (const avatar of ['<img width=40 src=avatar.jpg>', '<img src=avatar.jpg>']) {
+      const authorBox = `<div class="author-box">${avatar}<a rel=author>Jane Doe</a> · Transport correspondent</div>`;
+      const article = parseHtmlPage(
+        `<html><head><title>Night trains return</title><meta name="author" content="Jane Doe"></head><body><article><h1>Night trains return</h1>${authorBox}${prose(3)}${share}${photo}${prose(2, 3)}</article></body></html>`,
+        { url: 'https://e.example/news/night-trains.html' },
+      );
+      expect(article.author).toBe('Jane Doe');
+      expect(article.lead).toBe('Paragraph 0 is ordinary prose, long enough to count as article text, with a clause or two, and a full stop.');
+      expect(article.figures).toEqual([{ src: 'https://e.example/train.jpg', alt: 'The sleeper', caption: 'The sleeper at Northport.' }]);
+      expectFiguresConsistent(article);
+      for (const clutter of ['avatar', 'correspondent', 'fb.png', 'x.png']) expect(article.html, clutter).not.toContain(clutter);
+    }
+  });
+
+  it('takes the widest <picture> <source> candidate up to 1600w over a smaller img', () => {
+    const picture = (inner: string) => {
+      const article = parseHtmlPage(page(`${prose(2)}<figure><picture>${inner}</picture><figcaption>The sleeper</figcaption></figure>${prose(2, 2)}`), { url: 'https://e.example/a/' });
+      expectFiguresConsistent(article);
+      return article.figures[0]?.src;
+    };
+    // The img's plain src, of no stated width, was kept over an 800w source.
+    expect(picture('<source srcset="big-800.jpg 800w, huge-2400.jpg 2400w" type="image/webp"><img src="small-400.jpg" alt="">')).toBe('https://e.example/a/big-800.jpg');
+    expect(picture('<source srcset="s-600.webp 600w" type="image/webp"><source srcset="s-1200.jpg 1200w"><img src="small.jpg" srcset="small-400.jpg 400w" alt="">')).toBe('https://e.example/a/s-1200.jpg');
+    // Not a source for another screen, and not a wider one that is only as wide as the img's own.
+    expect(picture('<source media="(max-width: 600px)" srcset="crop-1200.jpg 1200w"><img src="small-400.jpg" alt="">')).toBe('https://e.example/a/small-400.jpg');
+    expect(picture('<source srcset="p-800.webp 800w" type="image/webp"><img srcset="p-800.jpg 800w" alt="">')).toBe('https://e.example/a/p-800.jpg');
+  });
 });

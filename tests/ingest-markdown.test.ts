@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseArticleBytes } from '../main/ingest/file.js';
 import { parseMarkdown } from '../main/ingest/markdown.js';
 import { parseScrapedText } from '../main/ingest/text.js';
 import { IngestError } from '../main/ingest/types.js';
@@ -331,5 +332,75 @@ describe('parseMarkdown edge cases', () => {
     expect(a.title).toBe('Night trains');
     expect(a.author).toBeNull();
     expect(a.lead).toBe('First paragraph.');
+  });
+
+  // Notepad's "Unicode" save; the file was refused as "a MP1 file, audio/mpeg" (FF FE) or as binary data.
+  it('imports a .md file saved as UTF-16, either byte order, and still refuses a NUL inside one', async () => {
+    const src = '# Café owners welcome “smart” rules\n\nThe council voted on Tuesday.\n\n![Tables on Quay Street](https://e.example/quay.jpg)\n\nThe fee is €50 a year.\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(src, 'utf16le')]);
+    const be = Buffer.from(le).swap16();
+    for (const bytes of [le, be]) {
+      const a = await parseArticleBytes('cafe.md', bytes);
+      expect(a.title).toBe('Café owners welcome “smart” rules');
+      expect(a.lead).toBe('The council voted on Tuesday.');
+      expect(a.figures).toEqual([{ src: 'https://e.example/quay.jpg', alt: 'Tables on Quay Street', caption: '' }]);
+      expect(a.text).toBe('The fee is €50 a year.');
+    }
+    const withNul = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# Title\n\nText\0more text.\n`, 'utf16le')]);
+    await expect(parseArticleBytes('cafe.md', withNul)).rejects.toThrow('not a text file (binary data)');
+  });
+
+  it('takes a short plain line typed straight under an image as its caption', () => {
+    const a = parseMarkdown(
+      [
+        '# Night trains',
+        '',
+        'Lead.',
+        '',
+        '![Sleeper car](https://e.example/car.jpg)',
+        'The new sleeper cars run nightly. Photo: Rail Co',
+        '',
+        body,
+        '',
+        '![Map](https://e.example/map.png)',
+        `${'The route runs along the coast and stops at every town on the way, '.repeat(4)}so this line is text.`,
+      ].join('\n'),
+    );
+    expect(a.figures).toEqual([{ src: 'https://e.example/car.jpg', alt: 'Sleeper car', caption: 'The new sleeper cars run nightly. Photo: Rail Co' }]);
+    expect(figuresOf(a.html)).toEqual([
+      { index: 0, src: 'https://e.example/car.jpg', alt: 'Sleeper car', caption: 'The new sleeper cars run nightly. Photo: Rail Co' },
+    ]);
+    expect(a.text.startsWith(body)).toBe(true);
+    expect(a.text).not.toContain('sleeper cars run nightly');
+    // A long line under an image is the article's text, not a caption.
+    expect(a.text.endsWith('so this line is text.')).toBe(true);
+  });
+
+  it('shows footnotes as superscript numbers and the notes as a numbered list at the end', () => {
+    const a = parseMarkdown(
+      [
+        '# Night trains',
+        '',
+        'Lead.',
+        '',
+        'Sleeper services return in June[^1], with new cabins[^cabins]. A [^missing] label stays as typed.',
+        '[^cabins]: See [the plan](https://e.example/plan).',
+        '',
+        'The first train is full[^1].',
+        '',
+        '[^1]: The operator said so on *Thursday*,',
+        'in a statement.',
+        '[^unused]: A note nothing refers to.',
+      ].join('\n'),
+    );
+    expect(a.html).toBe(
+      '<p>Sleeper services return in June<sup>1</sup>, with new cabins<sup>2</sup>. A [^missing] label stays as typed.</p>' +
+        '<p>The first train is full<sup>1</sup>.</p>' +
+        '<hr><ol><li>The operator said so on <em>Thursday</em>,\nin a statement.</li><li>See <a href="https://e.example/plan">the plan</a>.</li></ol>',
+    );
+    expect(a.text).toBe(
+      'Sleeper services return in June, with new cabins. A [^missing] label stays as typed.\n\nThe first train is full.\n\n' +
+        '1. The operator said so on Thursday, in a statement.\n2. See the plan.',
+    );
   });
 });

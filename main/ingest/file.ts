@@ -48,8 +48,7 @@ export async function parseArticleBytes(file: string, bytes: Uint8Array): Promis
     );
   }
   if (bytes.length === 0) throw new IngestError('empty file');
-  await refuseBinary(bytes);
-  const text = kind === 'html' ? decodeHtml(bytes) : decodeUtf8(bytes);
+  const text = await decodeText(kind, bytes);
   if (!text.trim()) throw new IngestError('empty file (only white space)');
   const opts = { fileName: path.basename(file) };
   switch (kind) {
@@ -118,6 +117,31 @@ function describeType(ext: string, mime: string): string {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/**
+ * A UTF-16 byte-order mark (Notepad's "Unicode" save) decides before the binary check, whatever
+ * the extension: half of UTF-16's bytes are NUL, and FF FE is an MPEG audio frame to file-type.
+ */
+async function decodeText(kind: Kind, bytes: Uint8Array): Promise<string> {
+  const utf16 = decodeUtf16(bytes);
+  if (utf16 !== null) return utf16;
+  await refuseBinary(bytes);
+  return kind === 'html' ? decodeHtml(bytes) : decodeUtf8(bytes);
+}
+
+/** The text of a file that starts with a UTF-16 byte-order mark, else null. A NUL character is still binary. */
+function decodeUtf16(bytes: Uint8Array): string | null {
+  const encoding = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+  if (!encoding) return null;
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new IngestError(`not valid ${encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'} (it starts with a UTF-16 byte-order mark)`);
+  }
+  if (text.includes('\0')) throw new IngestError('not a text file (binary data)');
+  return text;
+}
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
     return utf8.decode(bytes);
@@ -127,15 +151,12 @@ function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /**
- * Saved web pages carry their encoding: a byte-order mark, or a <meta charset> in the first
- * kilobytes. Honour it (windows-1252, windows-1258, ISO-8859-x… through the platform's decoder);
- * undeclared pages must be UTF-8.
+ * Saved web pages carry their encoding: a byte-order mark (UTF-16 ones are read by decodeText), or
+ * a <meta charset> in the first kilobytes. Honour it (windows-1252, windows-1258, ISO-8859-x…
+ * through the platform's decoder); undeclared pages must be UTF-8.
  */
 function decodeHtml(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return decodeUtf8(bytes);
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
-  }
   const declared = sniffHtmlCharset(bytes) ?? declaredXmlEncoding(bytes);
   if (declared && !/^utf-?8$/i.test(declared)) {
     const text = decodeAs(declared, bytes);

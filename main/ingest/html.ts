@@ -48,6 +48,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
   if (!meta.title) throw new IngestError('no title: the page has no <title>, og:title or <h1>');
 
   const author = removeBylines(doc, meta.author);
+  removeAuthorBoxes(doc);
   removeDatelines(doc);
   removeKicker(doc, meta.title);
   removeSignupForms(doc);
@@ -338,6 +339,44 @@ function removeBylines(doc: Document, metaAuthor: string | null): string | null 
   return author;
 }
 
+/** Author boxes, small icon images and the boxes that hold them are a line or two of text at most. */
+const SHORT_BOX_CHARS = 200;
+
+/** A box about the author: class, id or itemprop, or a rel=author link around the picture. */
+const AUTHOR_BOX = /author|byline|avatar|contributor/i;
+
+function isAuthorBox(el: Element): boolean {
+  if ((el.getAttribute('rel') ?? '').toLowerCase().split(/\s+/).includes('author')) return true;
+  return AUTHOR_BOX.test(`${el.getAttribute('class') ?? ''} ${el.id} ${el.getAttribute('itemprop') ?? ''}`);
+}
+
+/**
+ * "<div class="author-box"><img src=avatar.jpg> Jane Doe · Transport correspondent</div>": the
+ * outermost short author box around a picture goes whole, after removeBylines has read the name.
+ * Left in, its picture became the first figure and its job title the lead.
+ */
+function removeAuthorBoxes(doc: Document): void {
+  for (const img of Array.from(doc.body.querySelectorAll('img'))) {
+    let box: Element | null = null;
+    for (let el = img.parentElement; el && el !== doc.body; el = el.parentElement) {
+      if (el.matches('article, main, [role="main"]') || textLongerThan(el, SHORT_BOX_CHARS) || el.querySelector('h1, h2, h3')) break;
+      if (isAuthorBox(el)) box = el;
+    }
+    box?.remove();
+  }
+}
+
+/** Whether el holds more than `limit` characters of text; reads only as far as it needs. */
+function textLongerThan(el: Element, limit: number): boolean {
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  let length = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    length += (node.nodeValue ?? '').trim().length;
+    if (length > limit) return true;
+  }
+  return false;
+}
+
 const DATELINE_BLOCKS = new Set(['P', 'DIV', 'SECTION', 'HEADER', 'FOOTER', 'ASIDE']);
 
 /** Elements that sit inside a line of text rather than make a block of their own. */
@@ -484,6 +523,12 @@ function markImages(doc: Document): ImageInfo[] {
       img.remove();
       continue;
     }
+    if (isIcon(img, doc.body)) {
+      // A <figure> around nothing but an icon (an author picture with the name under it) goes too.
+      const figure = img.closest('figure');
+      (figure && figure.querySelectorAll('img').length === 1 ? figure : img).remove();
+      continue;
+    }
     const index = images.length;
     const { container, caption } = findCaption(img, doc, imageTables);
     container.setAttribute(FIGURE_ATTR, String(index));
@@ -554,12 +599,28 @@ function markLeadFigures(doc: Document, images: ImageInfo[], title: string): Lea
   return zone;
 }
 
-/** Declared under 100 pixels wide or high: an icon or author picture, not a photo. */
+/** Declared under 100 pixels wide or high: an icon or author picture, not a photo. A percentage is no size. */
 function isSmall(img: Element): boolean {
   return ['width', 'height'].some((name) => {
-    const size = Number.parseFloat(img.getAttribute(name) ?? '');
-    return Number.isFinite(size) && size < 100;
+    const value = (img.getAttribute(name) ?? '').trim();
+    return /^\d+(?:\.\d+)?(?:px)?$/i.test(value) && Number.parseFloat(value) < 100;
   });
+}
+
+/** Share buttons, social links and author pictures: the boxes whose images are icons. */
+const ICON_BOX = /(?:^|[\s_-])(?:share|sharing|sharedaddy|social|socials)(?:$|[\s_-])|author|avatar|byline/i;
+
+/**
+ * An image that is not a figure: declared small, or in (or itself) a share, social or author
+ * box. Only short boxes count: an article wrapper with a "has-share-buttons" class holds photos.
+ */
+function isIcon(img: Element, body: Element): boolean {
+  if (isSmall(img)) return true;
+  for (let el: Element | null = img; el && el !== body; el = el.parentElement) {
+    if (el !== img && (el.matches('article, main, [role="main"]') || textLongerThan(el, SHORT_BOX_CHARS))) return false;
+    if (ICON_BOX.test(`${el.getAttribute('class') ?? ''} ${el.id}`)) return true;
+  }
+  return false;
 }
 
 const CAPTION_CLASS = /(?:^|[\s_-])(?:wp-caption-text|caption|image-caption|img-caption|photo-caption|image_desc|image-desc)(?:$|[\s_-])/i;
@@ -672,28 +733,37 @@ interface ImageSource {
 
 /**
  * The URL to keep for an image: the largest srcset candidate up to ~1600w (lazy-load attributes
- * first, since the plain srcset is then often a placeholder), else the lazy or plain src, else the
- * <picture>'s <source> candidates, else the smallest candidate we skipped as too large.
+ * first, since the plain srcset is then often a placeholder), else the lazy or plain src, else
+ * the smallest candidate we skipped as too large. In a <picture>, a <source> candidate wider than
+ * all of those (than the img's own srcset, or than a src of unknown width) wins; on a tie the
+ * img's own, the format every decoder reads.
  */
 function imageSource(img: Element, base: string): ImageSource | null {
   const skipped: SrcsetCandidate[] = [];
-  const fromSrcset = (value: string | null | undefined): string | null => {
+  const fromSrcset = (value: string | null | undefined): SrcsetCandidate | null => {
     const candidates = parseSrcset(value ?? '').filter((c) => !isPlaceholder(c.url));
     const pick = pickSrcsetCandidate(candidates);
     if (!pick) skipped.push(...candidates);
-    return pick?.url ?? null;
+    return pick;
   };
   const sources = img.parentElement?.tagName === 'PICTURE'
     ? Array.from(img.parentElement.querySelectorAll('source:not([media])')) : [];
+  const own = firstOf(LAZY_SRCSET.map((name) => () => fromSrcset(img.getAttribute(name))));
+  const fromSources = sources
+    .map((s) => fromSrcset(s.getAttribute('srcset') ?? s.getAttribute('data-srcset')))
+    .filter((c): c is SrcsetCandidate => c !== null);
+  const widest = fromSources.reduce<SrcsetCandidate | null>((best, c) => (c.kind === 'w' && (!best || c.size > best.size) ? c : best), null);
+  const wider = widest && (!own || (own.kind === 'w' && widest.size > own.size)) ? widest : null;
   const raw =
-    firstOf(LAZY_SRCSET.map((name) => () => fromSrcset(img.getAttribute(name)))) ??
+    wider?.url ??
+    own?.url ??
     LAZY_SRC.map((name) => img.getAttribute(name)?.trim()).find((v) => v && !isPlaceholder(v)) ??
-    firstOf(sources.map((s) => () => fromSrcset(s.getAttribute('srcset') ?? s.getAttribute('data-srcset')))) ??
+    fromSources[0]?.url ??
     smallestSrcsetCandidate(skipped)?.url;
   return raw ? resolveImageUrl(raw, base) : null;
 }
 
-function firstOf(thunks: Array<() => string | null>): string | null {
+function firstOf<T>(thunks: Array<() => T | null>): T | null {
   for (const thunk of thunks) {
     const value = thunk();
     if (value) return value;

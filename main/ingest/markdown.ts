@@ -1,4 +1,4 @@
-import type { Token } from 'markdown-it';
+import type { MarkdownIt, StateBlock, StateInline, Token } from 'markdown-it';
 import { sanitizeHtml } from './sanitize.js';
 import {
   MARKUP_BUDGET,
@@ -26,12 +26,13 @@ import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
  *   First paragraph is the lead.
  *
  *   ![Sleeper car](https://example.com/car.jpg)
- *   *The caption, on its own emphasised line.*
+ *   *The caption, on its own emphasised line (or a short plain one).*
  *
  * Files in the scraped shape that happen to end in .md are handed to parseScrapedText.
  */
 
 const md = createMarkdownIt();
+addFootnotes(md);
 
 /**
  * The same parser without the inline pass, for bodies with more markup characters than
@@ -53,7 +54,7 @@ export function parseMarkdown(input: string, _opts?: { fileName?: string }): Par
   if (looksLikeScrapedText(body)) return parseAsScraped(body, meta);
 
   const parser = countMarkup(body) > MARKUP_BUDGET ? mdBlocksOnly : md;
-  const env = {};
+  const env: FootnoteEnv = {};
   const blocks = topLevelBlocks(parser.parse(body, env));
   const title = takeTitle(blocks, field(meta, TITLE_KEYS));
   const parts = readParts(blocks);
@@ -75,6 +76,11 @@ export function parseMarkdown(input: string, _opts?: { fileName?: string }): Par
       html.push(parser.renderer.render(part.tokens, parser.options, env).replace(/\n$/, ''));
       if (part.plain) text.push(part.plain);
     }
+  }
+  const notes = footnoteList(parser, env);
+  if (notes) {
+    html.push(notes.html);
+    text.push(notes.plain);
   }
 
   return {
@@ -312,15 +318,21 @@ interface FigureDraft {
   caption: string | null;
 }
 
+/** Longer than this, the line under an image is the article's text rather than its caption. */
+const MAX_PLAIN_CAPTION = 200;
+
 /**
  * A paragraph whose lines are images, each optionally followed by an emphasised caption line:
- * `![alt](src)` / `*caption*`. Returns null for any other paragraph (an image inside a sentence
- * is not a figure).
+ * `![alt](src)` / `*caption*`. The paragraph's last line may also be a short plain caption under
+ * the image above it. Returns null for any other paragraph (an image inside a sentence is not a
+ * figure).
  */
 function readFigureParagraph(block: Block): FigureDraft[] | null {
   if (block[0]?.type !== 'paragraph_open') return null;
   const figures: FigureDraft[] = [];
-  for (const line of splitInlineLines(block[1]?.children ?? [])) {
+  const lines = splitInlineLines(block[1]?.children ?? []);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     const image = lineImage(line);
     if (image) {
       figures.push({
@@ -332,11 +344,18 @@ function readFigureParagraph(block: Block): FigureDraft[] | null {
       continue;
     }
     const last = figures[figures.length - 1];
-    const caption = emphasisedLine(line);
+    const caption = emphasisedLine(line) ?? (i === lines.length - 1 ? plainCaptionLine(line) : null);
     if (!last || last.caption !== null || caption === null) return null;
     last.caption = caption;
   }
   return figures.length > 0 ? figures : null;
+}
+
+/** The text of a short line with no image in it (a caption typed straight under its image), else null. */
+function plainCaptionLine(line: readonly Token[]): string | null {
+  if (line.some((t) => t.type === 'image')) return null;
+  const text = inlinePlainText(line);
+  return text && text.length <= MAX_PLAIN_CAPTION ? text : null;
 }
 
 /** Inline tokens split at line breaks, with blank text trimmed from each end. */
@@ -394,4 +413,109 @@ function takeLead(parts: Part[]): string {
   if (i < 0) return '';
   const [part] = parts.splice(i, 1);
   return part?.kind === 'block' ? part.plain : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Footnotes: `text[^1]` and a `[^1]: The note.` line anywhere in the file. The marker becomes a
+// superscript number, the notes a numbered list at the end of the body in the order they are first
+// referred to. A subset of markdown-it-footnote (not a dependency): one-paragraph notes, no inline
+// `^[notes]`, and no links between marker and note (the sanitiser keeps no ids to link to).
+// ---------------------------------------------------------------------------------------------
+
+/** What a parse collects in its env: each note's Markdown by label, and each referred-to label's number. */
+// A type, not an interface: markdown-it's Env is an index signature, which only type literals meet.
+type FootnoteEnv = {
+  footnotes?: { notes: Map<string, string>; numbers: Map<string, number> };
+};
+
+/** Longer labels are not labels; bounds the scan for "]" after each "[^". */
+const MAX_LABEL_LENGTH = 64;
+
+function addFootnotes(parser: MarkdownIt): void {
+  // A definition ends the paragraph above it, as a link reference definition does not.
+  parser.block.ruler.before('reference', 'footnote_definition', footnoteDefinition, { alt: ['paragraph', 'reference'] });
+  parser.inline.ruler.after('image', 'footnote_reference', footnoteReference);
+  parser.renderer.rules.footnote_reference = (tokens, idx) => `<sup>${(tokens[idx]!.meta as { n: number }).n}</sup>`;
+}
+
+/** Position of the "]" that closes a label starting at `from` (after "[^"), or -1. */
+function labelEnd(src: string, from: number, max: number): number {
+  const end = Math.min(max, from + MAX_LABEL_LENGTH + 1);
+  for (let i = from; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 0x5d /* ] */) return i > from ? i : -1;
+    if (c === 0x5b /* [ */ || c === 0x20 || c === 0x09 || c === 0x0a) return -1;
+  }
+  return -1;
+}
+
+function startsFootnote(src: string, pos: number): boolean {
+  return src.charCodeAt(pos) === 0x5b /* [ */ && src.charCodeAt(pos + 1) === 0x5e /* ^ */;
+}
+
+/** `[^label]: text`, and the lines that continue it as they would a paragraph. Emits no tokens. */
+function footnoteDefinition(state: StateBlock, startLine: number, endLine: number, silent: boolean): boolean {
+  if (state.sCount[startLine]! - state.blkIndent >= 4) return false;
+  const start = state.bMarks[startLine]! + state.tShift[startLine]!;
+  const max = state.eMarks[startLine]!;
+  if (!startsFootnote(state.src, start)) return false;
+  const close = labelEnd(state.src, start + 2, max);
+  if (close < 0 || state.src.charCodeAt(close + 1) !== 0x3a /* : */) return false;
+  if (silent) return true;
+
+  const terminators = state.md.block.ruler.getRules('paragraph');
+  const parentType = state.parentType;
+  state.parentType = 'paragraph';
+  let next = startLine + 1;
+  for (; next < endLine && !state.isEmpty(next); next++) {
+    if (state.sCount[next]! - state.blkIndent > 3 || state.sCount[next]! < 0) continue;
+    if (terminators.some((rule) => rule(state, next, endLine, true))) break;
+  }
+  state.parentType = parentType;
+
+  const rest = state.getLines(startLine + 1, next, state.blkIndent, false);
+  const note = `${state.src.slice(close + 2, max)}\n${rest}`.trim();
+  const env = state.env as FootnoteEnv;
+  env.footnotes ??= { notes: new Map(), numbers: new Map() };
+  const label = state.src.slice(start + 2, close);
+  // As with link references, the first definition of a label counts.
+  if (!env.footnotes.notes.has(label)) env.footnotes.notes.set(label, note);
+  state.line = next;
+  return true;
+}
+
+/** `[^label]` where the file defines that label; an undefined one stays text. */
+function footnoteReference(state: StateInline, silent: boolean): boolean {
+  const start = state.pos;
+  if (!startsFootnote(state.src, start)) return false;
+  const close = labelEnd(state.src, start + 2, state.posMax);
+  if (close < 0) return false;
+  const footnotes = (state.env as FootnoteEnv).footnotes;
+  const label = state.src.slice(start + 2, close);
+  if (!footnotes?.notes.has(label)) return false;
+  if (!silent) {
+    let n = footnotes.numbers.get(label);
+    if (n === undefined) {
+      n = footnotes.numbers.size + 1;
+      footnotes.numbers.set(label, n);
+    }
+    state.push('footnote_reference', 'sup', 0).meta = { n };
+  }
+  state.pos = close + 1;
+  return true;
+}
+
+/** The notes referred to, as the list under the body; null when there are none. */
+function footnoteList(parser: MarkdownIt, env: FootnoteEnv): { html: string; plain: string } | null {
+  const footnotes = env.footnotes;
+  if (!footnotes || footnotes.numbers.size === 0) return null;
+  const items: string[] = [];
+  const lines: string[] = [];
+  // A note may refer to a note not yet numbered: the Map's iteration reaches entries added during it.
+  for (const [label, n] of footnotes.numbers) {
+    const children = parser.parseInline(footnotes.notes.get(label) ?? '', env)[0]?.children ?? [];
+    items.push(`<li>${parser.renderer.renderInline(children, parser.options, env)}</li>`);
+    lines.push(`${n}. ${inlinePlainText(children)}`);
+  }
+  return { html: `<hr><ol>${items.join('')}</ol>`, plain: lines.join('\n') };
 }
