@@ -132,6 +132,21 @@ export function insertFeed(db: Database, feed: NewFeed, now = Date.now()): numbe
   return Number(info.lastInsertRowid);
 }
 
+/**
+ * The feed's address after a permanent redirect. Left as it is when another subscription already
+ * has the new address (two subscriptions to one feed: the user chooses which to remove).
+ */
+export function moveFeed(db: Database, id: number, url: string): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE sources SET url = @url WHERE kind = 'feed' AND id = @id
+           AND NOT EXISTS (SELECT 1 FROM sources WHERE kind = 'feed' AND url = @url AND id <> @id)`,
+      )
+      .run({ id, url }).changes === 1
+  );
+}
+
 export function setFeedFullText(db: Database, id: number, on: boolean): boolean {
   return db.prepare(`UPDATE sources SET full_text = ? WHERE kind = 'feed' AND id = ?`).run(on ? 1 : 0, id).changes === 1;
 }

@@ -24,6 +24,11 @@ const CASES: Array<[string, string, string, string, string]> = [
   ['cp1258.xml', 'application/rss+xml; charset=windows-1258', 'Tin tức Hà Nội', 'Mùa thu Hà Nội, phố cổ và hồ Gươm', 'phố Đinh Tiên Hoàng'],
   // A byte-order mark beats both the HTTP charset and the declaration.
   ['bom-utf8.xml', 'application/rss+xml; charset=iso-8859-1', 'Ελληνικά νέα', 'Καλημέρα κόσμε', 'Ο καιρός σήμερα'],
+  // UTF-8 that the server labels Latin-1 (Apache's AddDefaultCharset): the document is believed,
+  // when it says UTF-8 or says nothing, and its bytes are UTF-8.
+  ['utf8-labelled-latin1.xml', 'text/xml; charset=ISO-8859-1', 'Tin tức Hà Nội', 'Đức và Hồ Gươm mùa thu', 'cà phê trứng và 5 € một cốc — “rẻ”'],
+  ['utf8-undeclared.xml', 'application/rss+xml; charset=windows-1252', 'Tin tức Hà Nội', 'Đức và Hồ Gươm mùa thu', 'cà phê trứng'],
+  ['utf8-labelled-latin1.xml', 'text/xml; charset=us-ascii', 'Tin tức Hà Nội', 'Đức và Hồ Gươm mùa thu', 'cà phê trứng'],
 ];
 
 describe('feed encodings', () => {

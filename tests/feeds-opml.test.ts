@@ -89,6 +89,29 @@ describe('OPML', () => {
     closeLibrary(db);
   });
 
+  it("keeps the names the OPML file gives its feeds; a feed it does not name takes the feed's own title", async () => {
+    const server = await startFeedServer();
+    const db = library();
+    importOpml(
+      db,
+      `<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
+<outline type="rss" text="Atom feed" xmlUrl="${server.url('/feeds/quarry.atom')}"/>
+<outline type="rss" text="harbour" title="Harbour (local paper)" xmlUrl="${server.url('/feeds/harbour.rss')}"/>
+<outline type="rss" xmlUrl="${server.url('/feeds/fenland.rdf')}"/>
+</body></opml>`,
+    );
+    const results = await refreshFeeds(db, { images: false });
+    expect(results.map((r) => [r.title, r.status])).toEqual([
+      ['Atom feed', 'fetched'],
+      ['Harbour (local paper)', 'fetched'],
+      ['The Fenland Naturalist', 'fetched'],
+    ]);
+    // And on every refresh after.
+    await refreshFeeds(db, { images: false });
+    expect(listFeeds(db).map((f) => f.title)).toEqual(['Atom feed', 'Harbour (local paper)', 'The Fenland Naturalist']);
+    closeLibrary(db);
+  });
+
   it('refuses an OPML file that declares entities, and one that is not OPML', () => {
     const db = library();
     const hostile = '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/passwd">]><opml version="2.0"><head/><body><outline text="&x;" xmlUrl="http://example.invalid/&x;"/></body></opml>';

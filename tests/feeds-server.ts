@@ -26,6 +26,8 @@ export interface Route {
   delayMs?: number;
   /** Send ETag/Last-Modified and answer 304 to a matching conditional GET (default true). */
   conditional?: boolean;
+  /** A redirect: answered with `status` (default 301) and this Location, nothing else. */
+  redirect?: string;
 }
 
 export interface FeedServer extends TestServer {
@@ -114,6 +116,11 @@ export async function startFeedServer(): Promise<FeedServer> {
         return;
       }
       if (route.delayMs) await new Promise((r) => setTimeout(r, route.delayMs));
+      if (route.redirect) {
+        res.writeHead(route.status ?? 301, { location: route.redirect });
+        res.end();
+        return;
+      }
       let body: Buffer =
         route.body !== undefined ? Buffer.from(route.body) : route.file ? fixture(route.file) : Buffer.alloc(0);
       body = Buffer.from(body.toString('latin1').replaceAll('{{ORIGIN}}', server.origin), 'latin1');

@@ -214,6 +214,29 @@ describe('fetchBounded: redirects', () => {
     expect(server.requests.map((q) => q.path)).toEqual(['/start', '/step2', '/dir/step3', '/step4?x=1', '/final']);
   });
 
+  it('reports the address to keep: moved along permanent redirects (301, 308), not past a temporary one', async () => {
+    const server = await startServer((req, res) => {
+      const hops: Record<string, [number, string]> = {
+        '/old': [301, '/newer'],
+        '/newer': [308, '/newest'],
+        '/newest': [302, '/today'],
+        '/today': [301, '/cdn'],
+        '/temporary': [307, '/moved'],
+        '/moved': [308, '/final'],
+      };
+      const hop = hops[req.url ?? ''];
+      if (hop) {
+        res.writeHead(hop[0], { location: hop[1] });
+        return void res.end();
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('here');
+    });
+    expect(await fetchBounded(server.url('/old'))).toMatchObject({ url: server.url('/cdn'), permanentUrl: server.url('/newest') });
+    expect(await fetchBounded(server.url('/temporary'))).toMatchObject({ url: server.url('/final'), permanentUrl: server.url('/temporary') });
+    expect(await fetchBounded(server.url('/cdn'))).toMatchObject({ url: server.url('/cdn'), permanentUrl: server.url('/cdn') });
+  });
+
   it.each([
     ['file:///etc/passwd', 'file'],
     ['ftp://127.0.0.1/pub/file.txt', 'ftp'],

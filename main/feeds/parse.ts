@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DetectError, parseFeed, parseJsonFeed } from 'feedsmith';
 import { absolute, htmlToText, textToHtml } from './content.js';
 import { parseFeedDate } from './dates.js';
+import { MediaCollector, type ItemMedia } from './media.js';
 import { FeedError, prepareXml } from './xml.js';
 import { withoutComments } from '../ingest/sniff.js';
 
@@ -32,6 +33,8 @@ export interface FeedEntry {
   content: { html: string; base: string } | null;
   /** A summary or description, as HTML: what may be completed from the linked page. */
   summary: { html: string; base: string } | null;
+  /** Its picture and audio/video files (media:*, enclosures, attachments), to show beside the body. */
+  media: Pick<ItemMedia, 'picture' | 'files'>;
   /** Changes when anything shown of the item changes (not its date): the "updated" signal. */
   fingerprint: string;
 }
@@ -194,8 +197,26 @@ function fingerprint(parts: Array<string | null>): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
+/**
+ * The item's media; its media:description becomes the body of an item that has neither content
+ * nor summary (a YouTube entry), as the item's own content: it is the post.
+ */
+function withMedia(
+  media: MediaCollector,
+  title: string,
+  content: { html: string; base: string } | null,
+  summary: { html: string; base: string } | null,
+  base: string,
+): { content: { html: string; base: string } | null; summary: typeof summary; media: FeedEntry['media'] } {
+  const { picture, files, description } = media.result(title, Boolean(content || summary));
+  const body = description ? { html: description, base } : content;
+  return { content: body, summary, media: { picture, files } };
+}
+
 function finish(entry: Omit<FeedEntry, 'guid' | 'fingerprint'> & { id: string | null }): FeedEntry {
   const shown = [entry.title, entry.url, entry.author, entry.content?.html ?? null, entry.summary?.html ?? null];
+  // Only when present: an item without media keeps the fingerprint it was stored with.
+  if (entry.media.picture || entry.media.files) shown.push(entry.media.picture, entry.media.files);
   const fp = fingerprint(shown);
   const { id, ...rest } = entry;
   return { ...rest, guid: id ?? entry.url ?? `sha256:${fp}`, fingerprint: fp };
@@ -224,14 +245,15 @@ function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedF
     const author = obj(first(item.authors));
     const content = str(obj(item.content)?.encoded);
     const description = str(item.description);
+    const title = plain(item.title) ?? plain(first(dc?.titles)) ?? '';
+    const media = new MediaCollector(bodyBase).addMediaRss(item.media).addEnclosures(item.enclosures);
     return finish({
       id: guidValue ?? rdfAbout,
       url,
-      title: plain(item.title) ?? plain(first(dc?.titles)) ?? '',
+      title,
       author: plain(author?.name) ?? plain(author?.email) ?? plain(first(dc?.creators)),
       date: rssDate(item),
-      content: content ? { html: content, base: bodyBase } : null,
-      summary: description ? { html: description, base: bodyBase } : null,
+      ...withMedia(media, title, content ? { html: content, base: bodyBase } : null, description ? { html: description, base: bodyBase } : null, bodyBase),
     });
   });
   return { format, title: plain(feed.title), siteUrl, entries };
@@ -253,14 +275,15 @@ function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
     const summary = atomText(entry.summary, base);
     const contentSrc = str(obj(entry.content)?.src);
     const link = alternateLink(entry.links, base) ?? (contentSrc ? absolute(contentSrc, base, false) : null);
+    const title = atomPlain(entry.title) ?? '';
+    const media = new MediaCollector(base).addMediaRss(entry.media).addAtomLinks(entry.links);
     return finish({
       id: str(entry.id),
       url: link,
-      title: atomPlain(entry.title) ?? '',
+      title,
       author: plain(obj(first(entry.authors))?.name) ?? feedAuthor,
       date: atomDate(entry),
-      content,
-      summary,
+      ...withMedia(media, title, content, summary, base),
     });
   });
   return {
@@ -332,14 +355,15 @@ function fromJson(feed: JsonLike, feedUrl: string): ParsedFeed {
     let html = contentHtml ?? (contentText ? textToHtml(contentText) : null);
     // The item's main picture, when the body does not show it already.
     if (html && image && !html.includes(image)) html = `<figure><img src="${escapeAttr(image)}" alt=""></figure>\n${html}`;
+    const title = str(item.title)?.replace(/\s+/g, ' ') ?? '';
+    const media = new MediaCollector(base).addJson(item);
     return finish({
       id: str(item.id),
       url,
-      title: str(item.title)?.replace(/\s+/g, ' ') ?? '',
+      title,
       author: str(obj(first(item.authors))?.name)?.replace(/\s+/g, ' ') ?? feedAuthor,
       date: jsonDate(item),
-      content: html ? { html, base } : null,
-      summary: summary ? { html: textToHtml(summary), base } : null,
+      ...withMedia(media, title, html ? { html, base } : null, summary ? { html: textToHtml(summary), base } : null, base),
     });
   });
   return { format: 'json', title: str(feed.title)?.replace(/\s+/g, ' ') ?? null, siteUrl, entries };

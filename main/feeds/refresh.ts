@@ -7,6 +7,7 @@ import {
   findFeedByUrl,
   getFeed,
   insertFeed,
+  moveFeed,
   recordFeedFailure,
   recordFeedSuccess,
   storeFeedItem,
@@ -21,9 +22,9 @@ import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types
 import { sniffHtmlCharset, startsWithAfterProlog } from '../ingest/sniff.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
 import { listFeedViews } from './api.js';
-import { convertFeedHtml, htmlToText } from './content.js';
+import { convertFeedHtml, htmlToText, type FeedHtml } from './content.js';
 import { parseFeedDate } from './dates.js';
-import { findFeedLinks } from './discover.js';
+import { findFeedAnchors, findFeedLinks } from './discover.js';
 import { looksLikeFeed, parseFeedDocument, type FeedEntry, type ParsedFeed } from './parse.js';
 import { decodeFeedBody, FeedError } from './xml.js';
 
@@ -127,25 +128,53 @@ async function refreshOne(run: Run, feed: FeedRecord): Promise<FeedRefreshResult
       }),
     );
     if (res.notModified) {
-      recordFeedSuccess(db, feed.id, { etag: res.etag ?? feed.etag, lastModified: res.lastModified ?? feed.lastModified }, fetchedAt);
-      return { ...blank(feed), status: 'not-modified', nextAttemptAt: getFeed(db, feed.id)?.nextAttemptAt ?? null };
+      db.transaction(() => {
+        follow(db, feed, res);
+        recordFeedSuccess(db, feed.id, { etag: res.etag ?? feed.etag, lastModified: res.lastModified ?? feed.lastModified }, fetchedAt);
+      }).immediate();
+      const after = getFeed(db, feed.id);
+      return { ...blank(feed), url: after?.url ?? feed.url, status: 'not-modified', nextAttemptAt: after?.nextAttemptAt ?? null };
     }
     const parsed = parseFeedDocument(decodeFeedBody(res.body, res.charset), res.url);
     const prepared = await prepareEntries(run, feed, parsed, fetchedAt);
     const counts = db.transaction(() => {
       if (!getFeed(db, feed.id)) throw new FeedError('the feed was removed during the refresh');
       const c = writeEntries(db, feed.id, prepared);
-      recordFeedSuccess(db, feed.id, { title: parsed.title, siteUrl: parsed.siteUrl, etag: res.etag, lastModified: res.lastModified }, fetchedAt);
+      follow(db, feed, res);
+      recordFeedSuccess(db, feed.id, { title: unnamed(feed) ? parsed.title : null, siteUrl: parsed.siteUrl, etag: res.etag, lastModified: res.lastModified }, fetchedAt);
       return c;
     }).immediate();
     const after = getFeed(db, feed.id);
-    return { ...blank(feed), title: after?.title ?? feed.title, ...counts, unreadable: prepared.unreadable, nextAttemptAt: after?.nextAttemptAt ?? null };
+    return { ...blank(feed), title: after?.title ?? feed.title, url: after?.url ?? feed.url, ...counts, unreadable: prepared.unreadable, nextAttemptAt: after?.nextAttemptAt ?? null };
   } catch (err) {
     const error = describeError(err, feed.url);
     if (!getFeed(db, feed.id)) return { ...blank(feed), status: 'failed', error, nextAttemptAt: null };
     const { nextAttemptAt } = recordFeedFailure(db, feed.id, error, fetchedAt);
     return { ...blank(feed), status: 'failed', error, nextAttemptAt };
   }
+}
+
+/**
+ * A feed named by nothing but its address (an OPML outline without text): the feed's own title
+ * replaces that. Any other name stays: one the user gave in an OPML file, or the title the feed had
+ * when it was added by its address.
+ */
+function unnamed(feed: FeedRecord): boolean {
+  const host = hostOf(feed.url);
+  return feed.title === feed.url || feed.title === host || feed.title === host.replace(/^www\./, '');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+/** A feed that moved for good (301, 308) is asked for at its new address from now on. */
+function follow(db: Database, feed: FeedRecord, res: FetchResult): void {
+  if (res.permanentUrl !== feed.url) moveFeed(db, feed.id, res.permanentUrl);
 }
 
 /** One line a person can act on. FetchError names the address; a FeedError is about the feed. */
@@ -265,6 +294,8 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
     }
   }
 
+  body = withMedia(body, entry.media, entry.url ?? ctx.feedUrl);
+
   const title = clip(entry.title || page?.title || clip(body?.text ?? '', 80) || entry.url || 'Untitled', 500);
   const readable = parseFeedDate(entry.date);
   // An unreadable date: a new item gets the fetch time, a millisecond earlier for each undated
@@ -300,6 +331,21 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
     itemHash: entry.fingerprint,
     origin: ctx.feedUrl,
     savedAt: ctx.fetchedAt,
+  };
+}
+
+/**
+ * The item's picture before the body when the body shows none of its own, its audio and video
+ * files after it as links: a YouTube entry or a podcast episode is otherwise an empty article.
+ */
+function withMedia(body: FeedHtml | null, media: FeedEntry['media'], base: string): FeedHtml | null {
+  const picture = media.picture && !body?.figures.length ? convertFeedHtml(media.picture, base) : null;
+  const files = media.files ? convertFeedHtml(media.files, base) : null;
+  if (!picture && !files) return body;
+  return {
+    html: [picture?.html, body?.html, files?.html].filter(Boolean).join('\n'),
+    text: [picture?.text, body?.text, files?.text].filter(Boolean).join('\n\n'),
+    figures: [...(picture?.figures ?? []), ...(body?.figures ?? [])],
   };
 }
 
@@ -355,9 +401,8 @@ export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions
 
   const fetchedAt = run.now();
   const first = await run.net(() => fetchFeedResponse(given, run.timeoutMs));
-  let feedUrl = given;
-  let response = first;
-  let text = decodeFeedBody(first.body, first.charset);
+  const text = decodeFeedBody(first.body, first.charset);
+  let found: Found;
   let pageUrl: string | null = null;
 
   // A web page (and not a feed served as HTML): look for the feed it names. Anything else is
@@ -365,21 +410,19 @@ export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions
   if (!looksLikeFeed(text) && looksLikeHtml(first, text)) {
     const html = decodeText(first.body, first.charset, sniffHtmlCharset(first.body));
     const links = findFeedLinks(html, first.url);
-    if (links.length === 0) throw new FeedError(`${given}: no feed found (the page names none with <link rel="alternate">)`);
+    const anchors = findFeedAnchors(html, first.url).filter((a) => !links.includes(a));
     pageUrl = first.url;
-    feedUrl = links[0]!;
+    const discovered = await firstFeed(run, given, links, anchors);
+    if ('known' in discovered) return { feed: feedView(db, discovered.known.id), alreadySubscribed: true, result: null };
+    found = discovered;
+  } else {
+    found = { ...readFeed(text, first), response: first };
+  }
+  // Subscribed at the address the feed moved to for good, not at the one it moved from.
+  const { url: feedUrl, response, parsed } = found;
+  if (feedUrl !== given) {
     const known = findFeedByUrl(db, feedUrl);
     if (known) return { feed: feedView(db, known.id), alreadySubscribed: true, result: null };
-    response = await run.net(() => fetchFeedResponse(feedUrl, run.timeoutMs));
-    text = decodeFeedBody(response.body, response.charset);
-  }
-
-  let parsed: ParsedFeed;
-  try {
-    parsed = parseFeedDocument(text, response.url);
-  } catch (err) {
-    if (err instanceof FeedError) throw new FeedError(`${feedUrl}: ${err.message}`);
-    throw err;
   }
   const title = parsed.title || new URL(feedUrl).hostname.replace(/^www\./, '');
   const info: NewFeedInfo = { title, url: feedUrl, fullText: opts.fullText !== false };
@@ -406,6 +449,44 @@ export async function addFeed(db: Database, rawUrl: string, opts: AddFeedOptions
     alreadySubscribed: false,
     result: { id, title: feed.title, url: feed.url, status: 'fetched', ...counts, unreadable: prepared.unreadable, error: null, nextAttemptAt: feed.nextAttemptAt },
   };
+}
+
+interface Found {
+  url: string;
+  response: FetchResult;
+  parsed: ParsedFeed;
+}
+
+/** A fetched document read as a feed; a FeedError names the address it was asked for at. */
+function readFeed(text: string, response: FetchResult): Omit<Found, 'response'> {
+  try {
+    return { url: response.permanentUrl, parsed: parseFeedDocument(text, response.url) };
+  } catch (err) {
+    if (err instanceof FeedError) throw new FeedError(`${response.permanentUrl}: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * The first of a page's candidate feeds that reads as one, tried in turn: a page's first
+ * alternate link may be dead or not a feed at all while the next one is its RSS. A candidate
+ * already subscribed ends the search. All failing, the first named feed's reason is the answer;
+ * a link that only looked like a feed's is no reason: the page names no feed.
+ */
+async function firstFeed(run: Run, given: string, links: readonly string[], anchors: readonly string[]): Promise<Found | { known: FeedRecord }> {
+  let firstError: unknown = null;
+  for (const candidate of [...links, ...anchors]) {
+    const known = findFeedByUrl(run.db, candidate);
+    if (known) return { known };
+    try {
+      const response = await run.net(() => fetchFeedResponse(candidate, run.timeoutMs));
+      return { ...readFeed(decodeFeedBody(response.body, response.charset), response), response };
+    } catch (err) {
+      if (!(err instanceof FetchError) && !(err instanceof FeedError)) throw err;
+      if (links.includes(candidate)) firstError ??= err;
+    }
+  }
+  throw firstError ?? new FeedError(`${given}: no feed found (the page names none with <link rel="alternate">)`);
 }
 
 function fetchFeedResponse(url: string, timeoutMs: number | undefined): Promise<FetchResult> {

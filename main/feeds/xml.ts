@@ -6,7 +6,8 @@ import { decodeText } from '../net/fetch.js';
  * Turning fetched bytes into XML text that is safe to hand to the parser.
  *
  * Decoding: a byte-order mark wins, then the HTTP charset, then the XML declaration, then UTF-8;
- * a real decoder (TextDecoder) does the work, and bytes it cannot read become U+FFFD.
+ * a real decoder (TextDecoder) does the work, and bytes it cannot read become U+FFFD. One
+ * exception: valid UTF-8 labelled Latin-1 by the server is read as UTF-8 (see decodeFeedBody).
  *
  * Safety, whatever the parser does: a document whose DOCTYPE declares entities (the "billion
  * laughs", one large entity referenced many times, `<!ENTITY x SYSTEM "file:///etc/passwd">`) is
@@ -24,7 +25,44 @@ export const ENTITY_MESSAGE = 'the feed declares XML entities, which Broadsheet 
 
 /** Bytes of a feed → text: BOM, then HTTP charset, then the XML declaration, then UTF-8. */
 export function decodeFeedBody(body: Uint8Array, httpCharset: string | null): string {
-  return stripBom(decodeText(body, httpCharset, declaredXmlEncoding(body)));
+  const declared = declaredXmlEncoding(body);
+  if (httpCharset && isWesternDefault(httpCharset) && (declared === null || isUtf8(declared)) && isUtf8Text(body)) {
+    // Apache's AddDefaultCharset labels everything ISO-8859-1. UTF-8 text with accents is never
+    // also sensible Latin-1 (Đức would read Äá»©c), and libxml2-based readers follow the document.
+    return stripBom(new TextDecoder('utf-8').decode(body));
+  }
+  return stripBom(decodeText(body, httpCharset, declared));
+}
+
+/** us-ascii, latin1, iso-8859-1, windows-1252 and their aliases: all windows-1252 on the web. */
+function isWesternDefault(label: string): boolean {
+  try {
+    return new TextDecoder(label).encoding === 'windows-1252';
+  } catch {
+    return false;
+  }
+}
+
+function isUtf8(label: string): boolean {
+  try {
+    return new TextDecoder(label).encoding === 'utf-8';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Valid UTF-8 with at least one multi-byte sequence. Pure ASCII reads the same either way;
+ * windows-1252 text with accents or curly quotes is almost never valid UTF-8.
+ */
+function isUtf8Text(body: Uint8Array): boolean {
+  if (!body.some((b) => b >= 0x80)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function stripBom(text: string): string {

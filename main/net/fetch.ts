@@ -36,6 +36,11 @@ export interface FetchOptions {
 export interface FetchResult {
   /** The address that finally answered, after redirects. */
   url: string;
+  /**
+   * The address to ask next time: the one asked for, moved along each permanent redirect (301,
+   * 308) up to the first temporary one (302, 303, 307), which says the old address still holds.
+   */
+  permanentUrl: string;
   status: number;
   notModified: boolean;
   headers: Headers;
@@ -83,6 +88,8 @@ export async function fetchBounded(raw: string, opts: FetchOptions = {}): Promis
   const timeoutMs = opts.timeoutMs ?? 20_000;
   let url = checkUrl(raw);
   const original = url.href;
+  let permanentUrl = original;
+  let permanent = true;
 
   // One limit for the whole exchange, redirects and body included. A timer we clear ourselves
   // (rather than AbortSignal.timeout + AbortSignal.any) so that nothing outlives the call.
@@ -122,6 +129,8 @@ export async function fetchBounded(raw: string, opts: FetchOptions = {}): Promis
           throw new FetchError(original, `too many redirects (more than ${maxRedirects}${loop})`, res.status);
         }
         seen.add(next.href);
+        permanent &&= res.status === 301 || res.status === 308;
+        if (permanent) permanentUrl = next.href;
         url = next;
         continue;
       }
@@ -130,7 +139,7 @@ export async function fetchBounded(raw: string, opts: FetchOptions = {}): Promis
       const lastModified = res.headers.get('last-modified');
       const [type, ...params] = (res.headers.get('content-type') ?? '').split(';');
       const charset = params.map((p) => /^\s*charset\s*=\s*["']?([^"';\s]+)["']?/i.exec(p)?.[1]).find(Boolean)?.toLowerCase() ?? null;
-      const base = { url: url.href, status: res.status, headers: res.headers, contentType: type?.trim().toLowerCase() || null, charset, etag, lastModified };
+      const base = { url: url.href, permanentUrl, status: res.status, headers: res.headers, contentType: type?.trim().toLowerCase() || null, charset, etag, lastModified };
 
       if (res.status === 304) {
         await discard(res);
