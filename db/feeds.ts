@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { contentHash, countWords, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
+import { contentHash, countWords, deleteArticles, insertArticleRow, insertFigures, joinCaptions, type ArticleInput } from './articles.js';
 
 /**
  * Feed subscriptions (sources of kind 'feed') and their items.
@@ -214,6 +214,11 @@ export function recordFeedFailure(db: Database, id: number, error: string, now: 
   })();
 }
 
+/** The guids of this feed's items the reader deleted (db/articles.ts deleteArticles): never stored again. */
+export function dismissedGuids(db: Database, sourceId: number): Set<string> {
+  return new Set(db.prepare<[number], string>(`SELECT guid FROM dismissed_items WHERE source_id = ?`).pluck().all(sourceId));
+}
+
 /** guid → (article id, stored item hash) for one feed: what a refresh compares against. */
 export function feedItemStates(db: Database, sourceId: number): Map<string, { id: number; hash: string | null }> {
   const rows = db
@@ -363,7 +368,9 @@ export function removeFeed(db: Database, id: number, now = Date.now()): { delete
         Number(db.prepare(`INSERT INTO sources (kind, name, url, created_at) VALUES ('site', ?, ?, ?)`).run(feed.title, feed.siteUrl, now).lastInsertRowid);
       db.prepare(`UPDATE articles SET source_id = ?, guid = NULL, feed_item_hash = NULL WHERE source_id = ? AND is_starred = 1`).run(site, id);
     }
-    const deleted = db.prepare(`DELETE FROM articles WHERE source_id = ?`).run(id).changes;
+    // Through deleteArticles: the pictures only these articles used go too.
+    const ids = db.prepare<[number], number>(`SELECT id FROM articles WHERE source_id = ?`).pluck().all(id);
+    const deleted = deleteArticles(db, ids);
     db.prepare(`DELETE FROM sources WHERE id = ?`).run(id);
     return { deleted, keptStarred: starred };
   })();

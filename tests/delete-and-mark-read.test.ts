@@ -11,6 +11,9 @@ import { getImage, storeImage } from '../db/images.js';
 import { openLibrary } from '../db/library.js';
 import { searchArticles } from '../db/search.js';
 import { createDispatcher } from '../main/api/handlers.js';
+import { addFeed, refreshFeeds } from '../main/feeds/refresh.js';
+import { removeFeed } from '../db/feeds.js';
+import { startFeedServer } from './feeds-server.js';
 import { article, REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
 
 function library(): { db: Database; file: string } {
@@ -50,6 +53,28 @@ describe('deleting articles', () => {
     const file = saveArticle(db, article({ title: 'A saved file' })).id;
     expect(deleteArticles(db, [item, file])).toBe(2);
     expect(db.prepare('SELECT source_id AS source, guid FROM dismissed_items').all()).toEqual([{ source, guid: 'tag:e.example,2024:ferry' }]);
+  });
+});
+
+describe('deleting feed items', () => {
+  it('keeps a deleted item deleted when the feed still carries it, and forgets it with the feed', async () => {
+    const server = await startFeedServer();
+    const item = (n: number) => `<item><title>Tide report ${n}</title><guid isPermaLink="false">tide-${n}</guid><description><![CDATA[<p>${'High water at noon, low water at dusk; the harbour master asks boats to keep clear of the slipway. '.repeat(8)}${n}</p>]]></description></item>`;
+    server.route('/tides.rss', { type: 'application/rss+xml', body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Tides</title><link>${server.url('/')}</link><description>t</description>${item(1)}${item(2)}</channel></rss>` });
+    const { db } = library();
+    const { feed } = await addFeed(db, server.url('/tides.rss'), { images: false, fullText: false });
+    const titles = () => listArticles(db).map((a) => a.title).sort();
+    expect(titles()).toEqual(['Tide report 1', 'Tide report 2']);
+
+    const first = listArticles(db).find((a) => a.title === 'Tide report 1')!.id;
+    expect(deleteArticles(db, [first])).toBe(1);
+    const [again] = await refreshFeeds(db, { ids: [feed.id], images: false, fullText: false });
+    expect(titles()).toEqual(['Tide report 2']);
+    expect(again).toMatchObject({ new: 0 });
+
+    expect(removeFeed(db, feed.id)).toMatchObject({ deleted: 1 });
+    expect(count(db, 'dismissed_items')).toBe(0);
+    await server.close();
   });
 });
 

@@ -3,6 +3,7 @@ import {
   articleByUrl,
   allFeedIds,
   dueFeedIds,
+  dismissedGuids,
   feedItemStates,
   findFeedByUrl,
   getFeed,
@@ -206,6 +207,7 @@ interface PreparedEntries {
  */
 async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: ParsedFeed, fetchedAt: number): Promise<PreparedEntries> {
   const states = 'id' in feed ? feedItemStates(run.db, feed.id) : new Map<string, { id: number; hash: string | null }>();
+  const dismissed = 'id' in feed ? dismissedGuids(run.db, feed.id) : new Set<string>();
   const feedId = 'id' in feed ? feed.id : null;
   const seen = new Set<string>();
   const todo: Array<{ entry: FeedEntry; isNew: boolean; undatedBefore: number }> = [];
@@ -215,6 +217,11 @@ async function prepareEntries(run: Run, feed: FeedRecord | NewFeedInfo, parsed: 
     if (seen.has(entry.guid)) continue;
     seen.add(entry.guid);
     const state = states.get(entry.guid);
+    // Deleted by the reader: it stays deleted however long the feed keeps it.
+    if (dismissed.has(entry.guid) && !state) {
+      unchanged++;
+      continue;
+    }
     if (state && state.hash === entry.fingerprint) {
       unchanged++;
       continue;
