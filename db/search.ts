@@ -116,13 +116,13 @@ export function rankedStatements(q: ParsedQuery, after?: SearchCursor): { count:
   return {
     count: `SELECT count(*) FROM ${from} WHERE articles_fts MATCH @match${and}`,
     floor: `SELECT f.rowid FROM ${from} WHERE articles_fts MATCH @match${and} ORDER BY f.rowid DESC LIMIT 1 OFFSET ${RANK_LIMIT - 1}`,
-    page: `WITH ranked AS (
+    page: `WITH titled AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH @titleMatch),
+       ranked AS (
          SELECT f.rowid AS id,
-                f.rank - CASE WHEN f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @titleMatch) THEN ${TITLE_TIER} ELSE 0 END AS score,
+                f.rank - CASE WHEN f.rowid IN titled THEN ${TITLE_TIER} ELSE 0 END AS score,
                 a.sort_at AS sortAt
          FROM articles_fts f JOIN articles a ON a.id = f.rowid
-         WHERE articles_fts MATCH @match${and}
-           AND (f.rowid >= @floorId OR f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @titleMatch))
+         WHERE articles_fts MATCH @match${and} AND (f.rowid >= @floorId OR f.rowid IN titled)
        )
        SELECT id, score, sortAt FROM ranked
        ${after ? 'WHERE (score > @aScore) OR (score = @aScore AND (sortAt < @aSortAt OR (sortAt = @aSortAt AND id < @aId)))' : ''}
