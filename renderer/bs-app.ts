@@ -277,6 +277,8 @@ export class BsApp extends LitElement {
   @state() private searchText = '';
   /** The search the list shows ('' = the filter). Trails searchText by a short pause. */
   @state() private query = '';
+  /** What was in the search box when `query` was set: `query` without the `*` added while typing. */
+  @state() private typedQuery = '';
   @state() private selectedId: number | null = null;
   @state() private article: ArticleView | null = null;
   @state() private articleLoading = false;
@@ -735,6 +737,7 @@ export class BsApp extends LitElement {
    * (an empty query) gives that selection back and takes the marks out of the reader.
    */
   private setQuery(query: string): void {
+    this.typedQuery = query ? this.searchText.trim() : '';
     if (query === this.query) return;
     if (!this.query) this.beforeSearch = { selectedId: this.selectedId };
     this.query = query;
@@ -753,7 +756,7 @@ export class BsApp extends LitElement {
   private forgetSearch(): void {
     clearTimeout(this.searchTimer);
     this.beforeSearch = null;
-    this.query = this.searchText = '';
+    this.query = this.searchText = this.typedQuery = '';
     this.results = null;
     this.hitTerms = [];
   }
@@ -991,6 +994,7 @@ export class BsApp extends LitElement {
           .filter=${this.filter}
           .sourceId=${this.sourceId}
           .query=${this.query}
+          .typedQuery=${this.typedQuery}
           .selectedId=${this.selectedId}
           .emptyText=${h.empty}
           .emptyHint=${this.query ? SYNTAX_HINT : nothing}

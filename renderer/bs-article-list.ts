@@ -297,6 +297,11 @@ export class BsArticleList extends LitElement {
   @property({ type: Number }) sourceId: number | null = null;
   /** When non-empty the list shows search results for it instead of the filter. */
   @property() query = '';
+  /**
+   * The search as the person typed it, for messages: `query` may carry a `*` the app added while
+   * the last word was being typed. Messages quote `query` when this is empty.
+   */
+  @property() typedQuery = '';
   /** The id of the selected article (kept by the app, so it survives filter changes). */
   @property({ type: Number }) selectedId: number | null = null;
   /** How many articles the filter holds (for aria-setsize), or null when unknown. */
@@ -326,6 +331,8 @@ export class BsArticleList extends LitElement {
   @property({ attribute: false }) keepRows = KEEP_ROWS;
   /** A row the keyboard is moving to (Home, End): its page is kept even before it is selected. */
   private pinned = -1;
+  /** Bumped by every keyboard move, so that End still fetching pages gives way to a later key. */
+  private moves = 0;
 
   /**
    * Entries are typed `| undefined` in the virtualizer callbacks: right after the list shrinks it
@@ -373,6 +380,7 @@ export class BsArticleList extends LitElement {
     this.error = null;
     this.loading = true;
     const query = this.query.trim();
+    const typed = this.typedQuery.trim() || query;
     try {
       if (query) {
         const res = await this.bridge.invoke('search', { query, limit: SEARCH_PAGE_SIZE });
@@ -389,14 +397,17 @@ export class BsArticleList extends LitElement {
         this.slots = [{ start: 0, count: page.rows.length, after: undefined, dropped: false }];
         this.next = page.next;
       }
-      await this.updateComplete;
+      // Loaded: nothing says "Loading more…" while the virtualizer lays the rows out.
+      this.loading = false;
+      await this.laidOut();
+      if (generation !== this.generation) return;
       if (this.indexOfSelected() >= 0) this.revealSelected();
       else this.virtualizer?.scrollTo({ top: 0 });
     } catch (err) {
       if (generation !== this.generation) return;
       this.entries = [];
       this.error = messageOf(err);
-      if (query) fire(this, 'bs-notice', { kind: 'error', message: `Could not search for “${short(query)}”: ${this.error}` });
+      if (query) fire(this, 'bs-notice', { kind: 'error', message: `Could not search for “${short(typed)}”: ${this.error}` });
     } finally {
       if (generation === this.generation) this.loading = false;
     }
@@ -408,6 +419,7 @@ export class BsArticleList extends LitElement {
     if (this.pendingMore) return this.pendingMore;
     const generation = this.generation;
     const query = this.query.trim();
+    const typed = this.typedQuery.trim() || query;
     const listAfter = this.next;
     const searchAfter = this.searchNext;
     this.loading = true;
@@ -429,7 +441,7 @@ export class BsArticleList extends LitElement {
     this.pendingMore = page
       .catch((err: unknown) => {
         if (generation !== this.generation) return;
-        const what = query ? `more results for “${short(query)}”` : 'more articles';
+        const what = query ? `more results for “${short(typed)}”` : 'more articles';
         fire(this, 'bs-notice', { kind: 'error', message: `Could not load ${what}: ${messageOf(err)}` });
         // Stop asking for this page on every scroll; the next search or reload starts afresh.
         if (query) this.searchNext = null;
@@ -467,6 +479,7 @@ export class BsArticleList extends LitElement {
    */
   async move(delta: number): Promise<void> {
     if (this.entries.length === 0) return;
+    this.moves++;
     const current = this.indexOfSelected();
     let target = current < 0 ? 0 : current + delta;
     if (target >= this.entries.length && this.hasMore) {
@@ -476,18 +489,47 @@ export class BsArticleList extends LitElement {
     if (target !== current) this.selectIndex(target);
   }
 
-  /** Selects the first or last loaded row. */
+  /**
+   * Selects the first or the last row (Home, End). The last is the list's real end: the pages not
+   * fetched yet are fetched first, one after the other (keyset paging has no way to jump), and
+   * those far from the end are dropped as it goes (KEEP_ROWS), as if the person had scrolled there.
+   */
   async moveTo(edge: 'first' | 'last'): Promise<void> {
     if (!this.entries.length) return;
+    const move = ++this.moves;
+    const generation = this.generation;
+    if (edge === 'last') {
+      while (this.hasMore) {
+        await this.loadMore();
+        // Another key, another filter or search while the pages came: that one wins.
+        if (move !== this.moves || generation !== this.generation) return;
+        this.keepNear(this.entries.length - 1, this.entries.length - 1);
+      }
+    }
     const index = edge === 'first' ? 0 : this.entries.length - 1;
     this.pinned = index;
     await this.ensureLoaded(index);
+    if (move !== this.moves || generation !== this.generation) return;
     this.selectIndex(index);
   }
 
   /** Focuses the list itself (one focus stop; rows are reached with the keys). */
   override focus(options?: FocusOptions): void {
     this.virtualizer?.focus(options);
+  }
+
+  /**
+   * Settles once the virtualizer has laid out the entries just rendered. Until then it still has
+   * the previous ones (none, after an empty view): scrolling to a row it does not know yet leaves
+   * the list at the top. Its layoutComplete only settles when something changed, hence the frames.
+   */
+  private async laidOut(): Promise<void> {
+    await this.updateComplete;
+    const virtualizer = this.virtualizer;
+    if (!virtualizer) return;
+    await virtualizer.updateComplete;
+    // (A hidden window has no frames: the timeout settles it there.)
+    await Promise.race([virtualizer.layoutComplete, frames(3), new Promise((resolve) => setTimeout(resolve, 250))]);
   }
 
   /** Scrolls the selected row into view. */
@@ -713,6 +755,14 @@ export class BsArticleList extends LitElement {
         : html`<span></span>`}
     </div>`;
   }
+}
+
+/** Settles after `n` animation frames. */
+function frames(n: number): Promise<void> {
+  return new Promise((resolve) => {
+    const next = (left: number) => (left <= 0 ? resolve() : requestAnimationFrame(() => next(left - 1)));
+    next(n);
+  });
 }
 
 function toEntry(row: ArticleRow): ListEntry {

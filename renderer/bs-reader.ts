@@ -67,8 +67,18 @@ export class BsReader extends LitElement {
       .bar .spacer {
         flex: 1;
       }
-      /* In a narrow pane the action buttons keep their names but show only their icons. */
-      @container bar (max-width: 640px) {
+      /* A control never gets narrower than its content: the labels go first (below). */
+      .bar .btn,
+      ::slotted(*) {
+        flex: none;
+      }
+      /*
+       * Below this the action buttons keep their names but show only their icons. With labels
+       * ("Unstar", "Mark as unread", "Open original") and the slotted reader settings and help
+       * the bar needs about 700 px; the rest is room for wider system fonts. At 1280 px the pane
+       * is narrower than this, at the app's minimum (960 px) icons only just fit.
+       */
+      @container bar (max-width: 760px) {
         .bar .label {
           position: absolute;
           width: 1px;
@@ -536,7 +546,9 @@ export class BsReader extends LitElement {
                 ${a.isRead ? icons.circle : icons.circleFilled}<span class="label">${a.isRead ? 'Mark as unread' : 'Mark as read'}</span>
               </button>
               ${a.url && /^https?:/i.test(a.url)
-                ? html`<button class="btn" @click=${() => this.openExternal(a.url!)}>${icons.external}<span class="label">Open original</span></button>`
+                ? html`<button class="btn" title="Open original" @click=${() => this.openExternal(a.url!)}>
+                    ${icons.external}<span class="label">Open original</span>
+                  </button>`
                 : nothing}
             `
           : nothing}

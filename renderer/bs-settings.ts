@@ -90,6 +90,15 @@ export class BsSettings extends LitElement {
     fire(this, 'bs-settings-change', patch);
   }
 
+  /**
+   * At a limit the button says it is unavailable (aria-disabled) and does nothing, but stays
+   * focusable: a disabled button would drop the keyboard focus of someone pressing it repeatedly.
+   */
+  private changeFontSize(size: number): void {
+    const fontSize = Math.min(FONT_SIZE_MAX, Math.max(FONT_SIZE_MIN, size));
+    if (fontSize !== this.settings.fontSize) this.change({ fontSize });
+  }
+
   override render() {
     const s = this.settings;
     return html`
@@ -107,16 +116,16 @@ export class BsSettings extends LitElement {
           class="btn small"
           aria-label="Smaller text"
           title="Smaller text"
-          ?disabled=${s.fontSize <= FONT_SIZE_MIN}
-          @click=${() => this.change({ fontSize: Math.max(FONT_SIZE_MIN, s.fontSize - FONT_STEP) })}
+          aria-disabled=${s.fontSize <= FONT_SIZE_MIN ? 'true' : 'false'}
+          @click=${() => this.changeFontSize(s.fontSize - FONT_STEP)}
         >A−</button>
         <span class="value" aria-live="polite" aria-label="Text size ${s.fontSize} pixels">${s.fontSize}</span>
         <button
           class="btn large"
           aria-label="Larger text"
           title="Larger text"
-          ?disabled=${s.fontSize >= FONT_SIZE_MAX}
-          @click=${() => this.change({ fontSize: Math.min(FONT_SIZE_MAX, s.fontSize + FONT_STEP) })}
+          aria-disabled=${s.fontSize >= FONT_SIZE_MAX ? 'true' : 'false'}
+          @click=${() => this.changeFontSize(s.fontSize + FONT_STEP)}
         >A+</button>
       </div>
       <select

@@ -51,7 +51,8 @@ export const sharedStyles = css`
   .btn:active {
     background: var(--bs-border, #e5e3de);
   }
-  .btn[disabled] {
+  .btn[disabled],
+  .btn[aria-disabled='true'] {
     opacity: 0.45;
     cursor: default;
     background: transparent;
@@ -74,6 +75,8 @@ export const sharedStyles = css`
   .btn.icon {
     width: 30px;
     padding: 0;
+    /* An icon button is as wide as its icon, or it shows nothing: a row never squeezes it. */
+    flex: none;
   }
   .btn svg {
     width: 16px;

@@ -16,12 +16,15 @@ let dir: string | undefined;
 let host: HostProcess | undefined;
 let browser: Browser | undefined;
 let newestTitles: string[];
+let oldestTitle: string;
 
 beforeAll(async () => {
   dir = makeTempDir();
   const db = path.join(dir, 'library.sqlite');
   benchLibrary(db, COUNT);
-  newestTitles = listLibrary(db).slice(0, 3).map((a) => a.title);
+  const all = listLibrary(db);
+  newestTitles = all.slice(0, 3).map((a) => a.title);
+  oldestTitle = all[all.length - 1]!.title;
   host = await startHost(db);
   browser = await launchBrowser();
 });
@@ -86,9 +89,27 @@ describe('a long list', () => {
     // Keyboard: End selects the last article, Home the first, fetching it again if it was dropped.
     await list(page).focus();
     await page.keyboard.press('End');
-    await expect.poll(() => selectedTitle(page), POLL).not.toBeNull();
+    await expect.poll(() => selectedTitle(page), POLL).toBe(oldestTitle);
     await page.keyboard.press('Home');
     await expect.poll(() => selectedTitle(page), POLL).toBe(newestTitles[0]);
+    expect(problems.pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('End from the top fetches every page to the last article, keeping only those near it', async () => {
+    const { page, context, problems } = await openApp(browser!, host!);
+    await page.evaluate(() => {
+      const el = document.querySelector('bs-app')!.shadowRoot!.querySelector('bs-article-list') as unknown as ListElement;
+      el.keepRows = 150;
+    });
+    await list(page).focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => selectedTitle(page), POLL).toBe(oldestTitle);
+    await page.getByRole('article', { name: oldestTitle, exact: true }).waitFor();
+    const atEnd = await held(page);
+    expect(atEnd.loaded + atEnd.gaps).toBe(COUNT);
+    expect(atEnd.first).toBe('gap');
+    expect(atEnd.loaded).toBeLessThan(COUNT / 2);
     expect(problems.pageErrors).toEqual([]);
     await context.close();
   });

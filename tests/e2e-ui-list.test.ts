@@ -1,0 +1,142 @@
+/**
+ * Moving through a list longer than one page (312 articles; pages of 200), in Debian's Chromium
+ * over the real web host: End goes to the real last article, and the selection is still on
+ * screen after a detour through an empty view (an empty filter, a search that finds nothing).
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { benchLibrary } from '../bench/library.js';
+import {
+  POLL,
+  articleNamed,
+  isFocused,
+  launchBrowser,
+  list,
+  listLibrary,
+  makeTempDir,
+  openApp,
+  removeDir,
+  selectedTitle,
+  startHost,
+  type HostProcess,
+  type Opened,
+} from './e2e-helpers.js';
+
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
+
+/** More than one page of the list (PAGE_SIZE, 200), less than two. */
+const COUNT = 312;
+let dir: string | undefined;
+let host: HostProcess | undefined;
+let browser: Browser | undefined;
+/** Every title, newest first (the list's order). */
+let titles: string[];
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  dir = makeTempDir();
+  const db = path.join(dir, 'library.sqlite');
+  benchLibrary(db, COUNT);
+  titles = listLibrary(db).map((a) => a.title);
+  host = await startHost(db);
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await c.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await host?.stop();
+  removeDir(dir);
+  if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
+});
+
+async function open(): Promise<Opened> {
+  const o = await openApp(browser!, host!);
+  contexts.push(o.context);
+  return o;
+}
+
+/**
+ * The selected row as a screen reader and a sighted person find it: the title of the row the
+ * list's aria-activedescendant names (null when that row is not in the page), and whether the
+ * row is wholly inside the list's visible area.
+ */
+function activeRow(page: Page): Promise<{ title: string | null; inView: boolean }> {
+  return list(page).evaluate((box) => {
+    const id = box.getAttribute('aria-activedescendant');
+    const row = id ? (box.getRootNode() as ShadowRoot).getElementById(id) : null;
+    if (!row) return { title: null, inView: false };
+    const r = row.getBoundingClientRect();
+    const view = box.getBoundingClientRect();
+    return { title: row.querySelector('.title')?.textContent?.trim() ?? null, inView: r.top >= view.top - 0.5 && r.bottom <= view.bottom + 0.5 };
+  });
+}
+
+/** Presses j until the 25th article is selected. */
+async function selectTwentyFifth(page: Page): Promise<void> {
+  await list(page).focus();
+  for (let i = 0; i < 25; i++) await page.keyboard.press('j');
+  await expect.poll(() => selectedTitle(page), POLL).toBe(titles[24]);
+  await articleNamed(page, titles[24]!).waitFor();
+  expect(await activeRow(page)).toEqual({ title: titles[24], inView: true });
+}
+
+describe('End and Home in a list longer than a page', () => {
+  it('End selects and opens the last article of all, not the last one loaded; Home the first', async () => {
+    const { page, problems } = await open();
+    await list(page).focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => selectedTitle(page), POLL).toBe(titles[COUNT - 1]);
+    await articleNamed(page, titles[COUNT - 1]!).waitFor();
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[COUNT - 1], inView: true });
+    expect(await list(page).getByRole('option', { selected: true }).getAttribute('aria-posinset')).toBe(String(COUNT));
+    expect(await isFocused(list(page))).toBe(true);
+    // Nothing below it: j stays on the last article.
+    await page.keyboard.press('j');
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+    expect(await selectedTitle(page)).toBe(titles[COUNT - 1]);
+
+    await page.keyboard.press('Home');
+    await expect.poll(() => selectedTitle(page), POLL).toBe(titles[0]);
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[0], inView: true });
+    expect(problems.pageErrors).toEqual([]);
+  });
+});
+
+describe('coming back from an empty view', () => {
+  it('shows the selected article again after Starred (empty) and back to All, and j goes on from it', async () => {
+    const { page, problems } = await open();
+    await selectTwentyFifth(page);
+    const nav = page.getByRole('navigation', { name: 'Library' });
+    await nav.getByRole('link', { name: /^Starred/ }).click();
+    await page.getByRole('status').filter({ hasText: 'No starred articles' }).waitFor();
+    await nav.getByRole('link', { name: /^All/ }).click();
+
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[24], inView: true });
+    await list(page).focus();
+    await page.keyboard.press('j');
+    await expect.poll(() => selectedTitle(page), POLL).toBe(titles[25]);
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[25], inView: true });
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  it('shows the selected article again after a search that finds nothing is left with Escape', async () => {
+    const { page, problems } = await open();
+    await selectTwentyFifth(page);
+    await page.keyboard.press('/');
+    await page.keyboard.type('zzzzqqq', { delay: 20 });
+    await page.getByRole('status').filter({ hasText: 'No results for “zzzzqqq”' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[24], inView: true });
+    expect(await isFocused(list(page))).toBe(true);
+    await page.keyboard.press('j');
+    await expect.poll(() => selectedTitle(page), POLL).toBe(titles[25]);
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[25], inView: true });
+    expect(problems.pageErrors).toEqual([]);
+  });
+});
