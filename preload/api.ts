@@ -96,6 +96,8 @@ export interface SearchResult {
   title: string;
   source: string | null;
   publishedAt: number | null;
+  /** When it was saved: the date shown when it has no published date, as in the list. */
+  savedAt: number;
   /** HTML-escaped passage with matched words in <mark>. */
   snippet: string;
   matchedIn: MatchedIn[];

@@ -262,6 +262,19 @@ export class BsApp extends LitElement {
         border-radius: 999px;
         color: inherit;
       }
+      .notice .btn.undo {
+        width: auto;
+        padding: 0 10px;
+        font-weight: 600;
+        text-decoration: underline;
+      }
+      .list-heading:not(.results) h2 {
+        flex: 1;
+      }
+      .list-heading .mark-all {
+        flex: none;
+        align-self: center;
+      }
       input[type='file'] {
         display: none;
       }
@@ -287,6 +300,8 @@ export class BsApp extends LitElement {
   /** Settings changed before the library's copy arrived; null once it has. */
   private changedWhileLoading: Partial<Settings> | null = {};
   @state() private info: string | null = null;
+  /** A button beside the info notice ("Undo"), gone with it. */
+  @state() private infoAction: { label: string; run: () => void } | null = null;
   @state() private error: string | null = null;
   @state() private welcomeResult: ImportResult | null = null;
   @state() private savedSearches: SavedSearch[] | null = null;
@@ -713,15 +728,86 @@ export class BsApp extends LitElement {
   // ---- notices ----------------------------------------------------------------------------
 
   /** Shows a line in the status area; info lines go after a while, unless `sticky` (progress). */
-  private notify(kind: 'error' | 'info', message: string, { sticky = false } = {}): void {
+  private notify(kind: 'error' | 'info', message: string, { sticky = false, action = null as { label: string; run: () => void } | null } = {}): void {
     clearTimeout(this.infoTimer);
+    this.infoAction = kind === 'info' ? action : null;
     if (kind === 'error') {
       this.error = message;
       this.info = null;
     } else {
       this.info = message;
-      if (!sticky) this.infoTimer = setTimeout(() => (this.info = null), INFO_NOTICE_MS);
+      // An offer to undo stays long enough to be read and reached.
+      if (!sticky) this.infoTimer = setTimeout(() => (this.info = this.infoAction = null), action ? 2 * INFO_NOTICE_MS : INFO_NOTICE_MS);
     }
+  }
+
+  // ---- deleting, marking all read ---------------------------------------------------------
+
+  private async deleteArticle(id: number, title: string): Promise<void> {
+    const name = clip(title);
+    const ok = await this.confirmDialog?.confirm({
+      heading: `Delete “${name}”?`,
+      text: 'It leaves the library, with the pictures only it uses. If it came from a feed, the feed will not bring it back.',
+      action: 'Delete',
+    });
+    if (!ok) return;
+    try {
+      await this.bridge.invoke('deleteArticles', { ids: [id] });
+    } catch (err) {
+      this.notify('error', `Could not delete “${name}”: ${messageOf(err)}`);
+      return;
+    }
+    if (this.article?.id === id) this.article = null;
+    if (this.selectedId === id) this.selectedId = null;
+    await this.loadSidebar();
+    await this.list?.reload();
+    this.refreshSavedSoon();
+    this.notify('info', `Deleted “${name}”.`);
+    this.list?.focus();
+  }
+
+  /** Marks every unread article of the list shown (all, unread, starred, or one source) as read; undoable. */
+  private async markAllRead(): Promise<void> {
+    if (this.query) return;
+    const scope = { ...(this.filter === 'starred' ? { filter: this.filter } : {}), ...(this.sourceId !== null ? { sourceId: this.sourceId } : {}) };
+    let ids: number[];
+    try {
+      ({ ids } = await this.bridge.invoke('markAllRead', scope));
+    } catch (err) {
+      this.notify('error', `Could not mark the articles as read: ${messageOf(err)}`);
+      return;
+    }
+    await this.afterBulkRead(ids, true);
+    if (ids.length === 0) {
+      this.notify('info', 'Every article here is read already.');
+      return;
+    }
+    const what = ids.length === 1 ? '1 article' : `${formatCount(ids.length)} articles`;
+    this.notify('info', `Marked ${what} as read.`, {
+      action: {
+        label: 'Undo',
+        run: () => void this.undoMarkAllRead(ids, what),
+      },
+    });
+  }
+
+  private async undoMarkAllRead(ids: number[], what: string): Promise<void> {
+    this.info = this.infoAction = null;
+    try {
+      await this.bridge.invoke('setReadMany', { ids, read: false });
+    } catch (err) {
+      this.notify('error', `Could not mark the ${what} as unread again: ${messageOf(err)}`);
+      return;
+    }
+    await this.afterBulkRead(ids, false);
+    this.notify('info', `${what[0]!.toUpperCase()}${what.slice(1)} unread again.`);
+  }
+
+  private async afterBulkRead(ids: number[], read: boolean): Promise<void> {
+    if (this.article && ids.includes(this.article.id)) this.article = { ...this.article, isRead: read };
+    await this.loadSidebar();
+    await this.list?.reload();
+    this.refreshSavedSoon();
   }
 
   // ---- search -----------------------------------------------------------------------------
@@ -821,6 +907,8 @@ export class BsApp extends LitElement {
       ' ': () => this.reader?.scrollPage(e.shiftKey ? -1 : 1),
       s: () => this.article && void this.setStarred(this.article.id, !this.article.isStarred),
       m: () => this.article && void this.setRead(this.article.id, !this.article.isRead),
+      A: () => void this.markAllRead(),
+      Delete: () => this.article && void this.deleteArticle(this.article.id, this.article.title),
       '/': () => {
         this.searchBox?.focus();
         this.searchBox?.select();
@@ -898,6 +986,7 @@ export class BsApp extends LitElement {
         @bs-saved-search-remove=${(e: BsEvent<'bs-saved-search-remove'>) => void this.removeSavedSearch(e.detail.search)}
         @bs-star-change=${(e: BsEvent<'bs-star-change'>) => void this.setStarred(e.detail.id, e.detail.starred)}
         @bs-read-change=${(e: BsEvent<'bs-read-change'>) => void this.setRead(e.detail.id, e.detail.read)}
+        @bs-article-delete=${(e: BsEvent<'bs-article-delete'>) => void this.deleteArticle(e.detail.id, e.detail.title)}
         @bs-library-change=${(e: BsEvent<'bs-library-change'>) => void this.onLibraryChange(e.detail)}
         @bs-notice=${(e: BsEvent<'bs-notice'>) => this.notify(e.detail.kind, e.detail.message)}
         @bs-feed-action=${(e: BsEvent<'bs-feed-action'>) => this.onFeedAction(e.detail.action)}
@@ -943,7 +1032,14 @@ export class BsApp extends LitElement {
       ></bs-url-dialog>
       <bs-confirm-dialog></bs-confirm-dialog>
       <div class="notices">
-        <div class="notice-region" role="status" aria-live="polite">${this.info ? html`<div class="notice info"><span class="text">${this.info}</span></div>` : nothing}</div>
+        <div class="notice-region" role="status" aria-live="polite">
+          ${this.info
+            ? html`<div class="notice info">
+                <span class="text">${this.info}</span>
+                ${this.infoAction ? html`<button class="btn undo" @click=${this.infoAction.run}>${this.infoAction.label}</button>` : nothing}
+              </div>`
+            : nothing}
+        </div>
         <div class="notice-region" role="alert">
           ${this.error
             ? html`<div class="notice error">
@@ -989,6 +1085,9 @@ export class BsApp extends LitElement {
           : html`<div class="list-heading">
               <h2 dir="auto">${h.title}</h2>
               ${h.count !== null ? html`<span>${formatCount(h.count)} ${h.count === 1 ? 'article' : 'articles'}</span>` : nothing}
+              <button class="btn icon mark-all" aria-label="Mark all as read" title="Mark all as read (Shift+A)" @click=${() => void this.markAllRead()}>
+                ${icons.checkAll}
+              </button>
             </div>`}
         <bs-article-list
           .filter=${this.filter}

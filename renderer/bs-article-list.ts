@@ -695,7 +695,7 @@ export class BsArticleList extends LitElement {
       const where = matchedInLabel(hit.matchedIn);
       const meta = [
         hit.source ? html`<span class="source" dir="auto">${hit.source}</span>` : null,
-        hit.publishedAt !== null ? html`<span class="date">${formatShortDate(hit.publishedAt)}</span>` : null,
+        html`<span class="date">${formatShortDate(hit.publishedAt ?? hit.savedAt)}</span>`,
       ].filter((m) => m !== null);
       return html`<div
         class="row result"

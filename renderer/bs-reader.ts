@@ -550,6 +550,9 @@ export class BsReader extends LitElement {
                     ${icons.external}<span class="label">Open original</span>
                   </button>`
                 : nothing}
+              <button class="btn icon delete" aria-label="Delete" title="Delete (Delete key)" @click=${() => fire(this, 'bs-article-delete', { id: a.id, title: a.title })}>
+                ${icons.trash}
+              </button>
             `
           : nothing}
         <span class="spacer"></span>

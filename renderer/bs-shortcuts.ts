@@ -11,6 +11,8 @@ export const SHORTCUTS: ReadonlyArray<[keys: string[], what: string]> = [
   [['Space'], 'Scroll the article (Shift+Space back)'],
   [['s'], 'Star or unstar'],
   [['m'], 'Mark as read or unread'],
+  [['Shift+A'], 'Mark all in the list as read'],
+  [['Delete'], 'Delete the article'],
   [['/'], 'Search'],
   [['r'], 'Refresh all feeds'],
   [['Esc'], 'Close, or leave the search'],

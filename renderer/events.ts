@@ -13,6 +13,8 @@ export interface BsEventDetails {
   'bs-star-change': { id: number; starred: boolean };
   /** Mark an article read or unread. */
   'bs-read-change': { id: number; read: boolean };
+  /** The reader's Delete button: confirm, then delete the article. */
+  'bs-article-delete': { id: number; title: string };
   /** A reader setting changed (only the changed fields). */
   'bs-settings-change': Partial<Settings>;
   /** Articles were added to the library (import or sample); `openId` asks to open one. */
@@ -44,6 +46,7 @@ declare global {
     'bs-article-select': BsEvent<'bs-article-select'>;
     'bs-star-change': BsEvent<'bs-star-change'>;
     'bs-read-change': BsEvent<'bs-read-change'>;
+    'bs-article-delete': BsEvent<'bs-article-delete'>;
     'bs-settings-change': BsEvent<'bs-settings-change'>;
     'bs-library-change': BsEvent<'bs-library-change'>;
     'bs-notice': BsEvent<'bs-notice'>;

@@ -19,6 +19,8 @@ export const icons = {
   bookmark: icon(svg`<path d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
   bookmarkFilled: icon(svg`<path fill="currentColor" d="M4.5 2.5h7v11L8 10.9l-3.5 2.6z"/>`),
   plus: icon(svg`<path d="M8 3v10M3 8h10"/>`),
+  trash: icon(svg`<path d="M2.5 4.5h11M6 4.5V3h4v1.5M4 4.5l.7 8.5a1 1 0 0 0 1 .9h4.6a1 1 0 0 0 1-.9l.7-8.5M6.8 7v4.5M9.2 7v4.5"/>`),
+  checkAll: icon(svg`<path d="M1.5 8.5l3 3 6-7M7.5 11.5l1 .5 6-7"/>`),
   refresh: icon(svg`<path d="M13 8a5 5 0 1 1-1.46-3.54"/><path d="M13 2.5v3h-3"/>`),
   feed: icon(svg`<path d="M3.5 3.5a9 9 0 0 1 9 9M3.5 7a5.5 5.5 0 0 1 5.5 5.5"/><circle cx="4.25" cy="11.75" r="1.1" fill="currentColor" stroke="none"/>`),
   warning: icon(svg`<path d="M8 2.2l6 10.8H2z"/><path d="M8 6.5v3"/><circle cx="8" cy="11.3" r="0.45" fill="currentColor"/>`),

@@ -74,6 +74,7 @@ export interface ListedArticle {
   source: string | null;
   isRead: boolean;
   isStarred: boolean;
+  publishedAt: number | null;
 }
 
 /** `broadsheet list --json` (every article, newest first). */
