@@ -1130,7 +1130,7 @@ export class BsApp extends LitElement {
         ${saved ? icons.bookmarkFilled : icons.bookmark}${saved ? 'Saved' : 'Save search'}
       </button>
       ${r?.rankedSubset
-        ? html`<p class="ranked">Too many matches to rank them all: ranking covers the most recently saved ones.</p>`
+        ? html`<p class="ranked">Too many matches to rank them all: ranking covers the most recently saved ones, and every one whose title matches.</p>`
         : nothing}
     </div>`;
   }
