@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const REPO = path.resolve(new URL('..', import.meta.url).pathname);
 /** The `broadsheet` command (BROADSHEET_BIN runs the tests against another build of it). */
@@ -312,4 +313,43 @@ export function isFocused(locator: Locator): Promise<boolean> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);
+}
+
+/**
+ * One library (made by `seed` in a temporary folder), its web host and a browser for the tests of
+ * a file: started before them, every page's context closed after each, all stopped at the end
+ * (the host must stop cleanly). Call at the top of a test file.
+ */
+export function useServedLibrary(seed: (dir: string) => string = seededLibrary): {
+  db: () => string;
+  open: (opts?: Parameters<typeof openApp>[2]) => Promise<Opened>;
+} {
+  let dir: string | undefined;
+  let db: string | undefined;
+  let host: HostProcess | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    dir = makeTempDir();
+    db = seed(dir);
+    host = await startHost(db);
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    const code = await host?.stop();
+    removeDir(dir);
+    if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
+  });
+  return {
+    db: () => db!,
+    open: async (opts) => {
+      const o = await openApp(browser!, host!, opts);
+      contexts.push(o.context);
+      return o;
+    },
+  };
 }

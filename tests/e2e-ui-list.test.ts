@@ -4,61 +4,31 @@
  * screen after a detour through an empty view (an empty filter, a search that finds nothing).
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import { benchLibrary } from '../bench/library.js';
 import {
   POLL,
   articleNamed,
   isFocused,
-  launchBrowser,
   list,
   listLibrary,
-  makeTempDir,
-  openApp,
-  removeDir,
   selectedTitle,
-  startHost,
-  type HostProcess,
-  type Opened,
+  useServedLibrary,
 } from './e2e-helpers.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** More than one page of the list (PAGE_SIZE, 200), less than two. */
 const COUNT = 312;
-let dir: string | undefined;
-let host: HostProcess | undefined;
-let browser: Browser | undefined;
 /** Every title, newest first (the list's order). */
 let titles: string[];
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  dir = makeTempDir();
+const { open } = useServedLibrary((dir) => {
   const db = path.join(dir, 'library.sqlite');
   benchLibrary(db, COUNT);
   titles = listLibrary(db).map((a) => a.title);
-  host = await startHost(db);
-  browser = await launchBrowser();
+  return db;
 });
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await host?.stop();
-  removeDir(dir);
-  if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
-});
-
-async function open(): Promise<Opened> {
-  const o = await openApp(browser!, host!);
-  contexts.push(o.context);
-  return o;
-}
 
 /**
  * The selected row as a screen reader and a sighted person find it: the title of the row the

@@ -3,55 +3,22 @@
  * fits whole at the usual window size and at the app's smallest (960 px), and the text size
  * buttons keep keyboard focus when they reach their limits.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import {
   POLL,
   REMOTE_IMAGES_PAGE,
   articleNamed,
   findRow,
   isFocused,
-  launchBrowser,
-  makeTempDir,
-  openApp,
-  removeDir,
   screenshotPath,
-  seededLibrary,
-  startHost,
   toolbar,
-  type HostProcess,
-  type Opened,
+  useServedLibrary,
 } from './e2e-helpers.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let dir: string | undefined;
-let host: HostProcess | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  dir = makeTempDir();
-  host = await startHost(seededLibrary(dir));
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await host?.stop();
-  removeDir(dir);
-  if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
-});
-
-async function open(opts: Parameters<typeof openApp>[2] = {}): Promise<Opened> {
-  const o = await openApp(browser!, host!, opts);
-  contexts.push(o.context);
-  return o;
-}
+const { open } = useServedLibrary();
 
 /** The toolbar's controls, its own and those the app puts at its end, in order. */
 function toolbarControls(page: Page): Array<[string, Locator]> {
