@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
+const SYNC_WRITES = path.join(root, 'build/scripts/electronegativity-sync-writes.cjs');
 const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /**
@@ -121,7 +122,9 @@ function parseCsv(text) {
 
 function scan(label, input, version, tmp) {
   const csv = path.join(tmp, `${label}.csv`);
-  const r = spawnSync(process.execPath, [bin, '-i', input, '-r', '-e', version, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', csv], {
+  // --require: electronegativity's CSV header and findings are written by two racing writes
+  // (see electronegativity-sync-writes.cjs); this makes them happen in order.
+  const r = spawnSync(process.execPath, ['--require', SYNC_WRITES, bin, '-i', input, '-r', '-e', version, '-x', 'AvailableSecurityFixesGlobalCheck', '-o', csv], {
     encoding: 'utf8',
     cwd: tmp,
     timeout: 300_000,
@@ -138,7 +141,15 @@ function scan(label, input, version, tmp) {
     console.error(`security:scan: electronegativity could not parse some of the ${label} files:\n${unparsed.join('\n')}`);
     process.exit(2);
   }
-  return parseCsv(fs.readFileSync(csv, 'utf8')).map((f) => ({ ...f, scan: label }));
+  const text = fs.readFileSync(csv, 'utf8');
+  const rows = parseCsv(text);
+  // A finding that is not a row of its own (a check's name first) means the file is damaged: a
+  // scan that only looks clean must not pass.
+  if (!text.startsWith('issue, severity') || rows.some((f) => !/^[A-Z][A-Z0-9_]*$/.test(f.issue ?? ''))) {
+    console.error(`security:scan: electronegativity wrote a damaged ${label} report:\n${text.slice(0, 500)}`);
+    process.exit(2);
+  }
+  return rows.map((f) => ({ ...f, scan: label }));
 }
 
 if (!fs.existsSync(bin)) {
