@@ -8,7 +8,7 @@ import { hasImage, imageHash, storeImageWithThumbnail, type ThumbnailInput } fro
 import { checkUrl, fetchBounded, FetchError } from '../net/fetch.js';
 import { sanitizeHtml } from './sanitize.js';
 import { startsWithAfterProlog } from './sniff.js';
-import type { ParsedArticle, ParsedFigure } from './types.js';
+import { isLocalPath, type ParsedArticle, type ParsedFigure } from './types.js';
 
 /**
  * Offline images: every picture an article references is downloaded when the article is saved,
@@ -442,11 +442,6 @@ export function shownSource(src: string): string {
     return `${src.slice(0, Math.min(comma < 0 ? 40 : comma + 1, 60))}… (${Math.ceil(src.length / 1024)} KB)`;
   }
   return src.length > 300 ? `${src.slice(0, 300)}…` : src;
-}
-
-/** A relative address, as a saved page or a note names the pictures beside it: no scheme, not //host. */
-function isLocalPath(src: string): boolean {
-  return !/^[a-z][a-z\d+.-]*:/i.test(src) && !src.startsWith('//');
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { saveArticle } from '../../db/articles.js';
 import { describeSqliteError } from '../../db/errors.js';
 import { describeFsError, listArticleFiles, readArticleFile, ARTICLE_EXTENSIONS } from './file.js';
-import { reasonOf, type ParsedArticle } from './types.js';
+import { isLocalPath, reasonOf, type ParsedArticle } from './types.js';
 
 export type ImportItem =
   | { path: string; status: 'imported' | 'duplicate'; id: number; title: string }
@@ -84,7 +84,7 @@ export async function importPaths(db: Database, inputs: string[], opts: ImportOp
 
 /** The article with the pictures it names by a relative path read from beside its file, if any. */
 async function withLocalPictures(db: Database, file: string, article: ParsedArticle): Promise<ParsedArticle> {
-  if (!article.figures.some((f) => f.src && !/^[a-z][a-z\d+.-]*:/i.test(f.src) && !f.src.startsWith('//'))) return article;
+  if (!article.figures.some((f) => f.src && isLocalPath(f.src))) return article;
   // Loaded only then: picture decoding (sharp) is not needed for the usual text import.
   const { storeArticleImages } = await import('./images.js');
   const { imageFailures: _failures, imagesStored: _stored, ...stored } = await storeArticleImages(db, article, { localDir: path.dirname(file), network: false });

@@ -47,3 +47,12 @@ export function reasonOf(err: unknown): string {
   if (err instanceof IngestError) return err.message;
   return `could not be read (${(err as Error)?.message ?? String(err)})`;
 }
+
+/**
+ * A picture address relative to its article's file (no scheme, not //host): a page saved with its
+ * _files folder or a note's images/ (images.ts reads those beside the file; import.ts asks first,
+ * so that an import without such pictures never loads the picture decoder).
+ */
+export function isLocalPath(src: string): boolean {
+  return !/^[a-z][a-z\d+.-]*:/i.test(src) && !src.startsWith('//');
+}
