@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { deleteUnusedImages } from './images.js';
 
 /** An article ready to store: what an importer produced, plus where it came from. */
@@ -17,6 +17,8 @@ export interface ArticleInput {
   guid?: string | null;
   origin?: string | null;
   savedAt?: number;
+  /** BCP 47 tag (db/lang.ts); null when unknown. Left out: the column is not written (see insertArticleSql). */
+  lang?: string | null;
 }
 
 export type SaveResult = { status: 'imported'; id: number } | { status: 'duplicate'; id: number };
@@ -50,6 +52,8 @@ export interface ArticleDetail {
   isRead: boolean;
   isStarred: boolean;
   figures: FigureRow[];
+  /** The language it is written in (BCP 47), or null when unknown. */
+  lang: string | null;
 }
 
 export interface ArticleSummary {
@@ -66,6 +70,7 @@ export interface ArticleSummary {
   isStarred: boolean;
   /** The stored image of the first figure that has one, for the list's thumbnail. */
   thumbnail: string | null;
+  lang: string | null;
 }
 
 export interface ListQuery {
@@ -91,15 +96,16 @@ export function countWords(text: string): number {
 const statements = new WeakMap<Database, ReturnType<typeof prepare>>();
 
 /**
- * The INSERT of an article row. feed_item_hash only for feed items: saveArticle also writes to
- * libraries being built at older schema versions (tests/migrations.test.ts), which lack it.
+ * The INSERT of an article row. feed_item_hash only for feed items, lang only when the importer
+ * gave one (every importer does): saveArticle also writes to libraries being built at older
+ * schema versions (tests/migrations.test.ts), which lack those columns.
  */
-function insertArticleSql(feedItem: boolean): string {
+function insertArticleSql(feedItem: boolean, lang: boolean): string {
   return `
       INSERT INTO articles (source_id, title, source, author, attribution, url, guid, content_hash, origin,
-                            published_at, saved_at, sort_at, lead, html, text, captions, word_count${feedItem ? ', feed_item_hash' : ''})
+                            published_at, saved_at, sort_at, lead, html, text, captions, word_count${feedItem ? ', feed_item_hash' : ''}${lang ? ', lang' : ''})
       VALUES (@sourceId, @title, @source, @author, @attribution, @url, @guid, @contentHash, @origin,
-              @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount${feedItem ? ', @itemHash' : ''})`;
+              @publishedAt, @savedAt, @sortAt, @lead, @html, @text, @captions, @wordCount${feedItem ? ', @itemHash' : ''}${lang ? ', @lang' : ''})`;
 }
 
 function prepare(db: Database) {
@@ -108,7 +114,7 @@ function prepare(db: Database) {
     byHash: db.prepare<[string], { id: number }>('SELECT id FROM articles WHERE content_hash = ?'),
     sourceId: db.prepare<[string], { id: number }>(`SELECT id FROM sources WHERE kind = 'site' AND name = ?`),
     insertSource: db.prepare(`INSERT INTO sources (kind, name, created_at) VALUES ('site', ?, ?)`),
-    insertArticle: db.prepare(insertArticleSql(false)),
+    insertArticle: new Map<string, Statement>(),
     insertFigure: db.prepare(`
       INSERT INTO figures (article_id, position, src, alt, caption, image_hash) VALUES (?, ?, ?, ?, ?, ?)`),
   };
@@ -158,6 +164,7 @@ export function saveArticle(db: Database, input: ArticleInput): SaveResult {
       captions: joinCaptions(input.figures),
       wordCount: countWords(input.lead) + countWords(input.text),
       itemHash: null,
+      ...(input.lang !== undefined ? { lang: input.lang } : {}),
     });
     insertFigures(db, id, input.figures);
     return { status: 'imported', id };
@@ -184,13 +191,22 @@ export interface NewArticleRow {
   wordCount: number;
   /** How a feed item looked when stored (db/feeds.ts); null for everything else. */
   itemHash: string | null;
+  /** Left out only by callers writing to libraries older than schema 9 (tests). */
+  lang?: string | null;
 }
 
 /** The one INSERT of an article row, for saved files and pages (above) and feed items (feeds.ts). */
 export function insertArticleRow(db: Database, row: NewArticleRow): number {
-  const { itemHash, ...columns } = row;
+  const { itemHash, lang, ...columns } = row;
   const values = { ...columns, sortAt: row.publishedAt ?? row.savedAt };
-  const info = itemHash === null ? stmts(db).insertArticle.run(values) : db.prepare(insertArticleSql(true)).run({ ...values, itemHash });
+  const feedItem = itemHash !== null;
+  const withLang = lang !== undefined;
+  // Prepared on first use: a statement naming a column the library lacks would not compile.
+  const cache = stmts(db).insertArticle;
+  const key = `${feedItem}/${withLang}`;
+  let insert = cache.get(key);
+  if (!insert) cache.set(key, (insert = db.prepare(insertArticleSql(feedItem, withLang))));
+  const info = insert.run({ ...values, ...(feedItem ? { itemHash } : {}), ...(withLang ? { lang } : {}) });
   return Number(info.lastInsertRowid);
 }
 
@@ -217,13 +233,14 @@ interface ArticleRow {
   word_count: number;
   is_read: number;
   is_starred: number;
+  lang: string | null;
 }
 
 export function getArticle(db: Database, id: number): ArticleDetail | null {
   const row = db
     .prepare<[number], ArticleRow>(
       `SELECT id, title, source, source_id, author, attribution, url, origin, published_at, saved_at,
-              lead, html, text, word_count, is_read, is_starred
+              lead, html, text, word_count, is_read, is_starred, lang
        FROM articles WHERE id = ?`,
     )
     .get(id);
@@ -254,6 +271,7 @@ export function getArticle(db: Database, id: number): ArticleDetail | null {
     isRead: row.is_read === 1,
     isStarred: row.is_starred === 1,
     figures,
+    lang: row.lang,
   };
 }
 
@@ -278,7 +296,7 @@ export function listArticles(db: Database, q: ListQuery = {}): ArticleSummary[] 
   const sql = `
     SELECT a.id, a.title, a.source, a.source_id AS sourceId, a.author, a.published_at AS publishedAt,
            a.saved_at AS savedAt, a.sort_at AS sortAt, substr(a.lead, 1, 300) AS lead,
-           a.is_read AS isRead, a.is_starred AS isStarred,
+           a.is_read AS isRead, a.is_starred AS isStarred, a.lang,
            (SELECT f.image_hash FROM figures f WHERE f.article_id = a.id AND f.image_hash IS NOT NULL
             ORDER BY f.position LIMIT 1) AS thumbnail
     FROM articles a

@@ -272,7 +272,7 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
       db.prepare(
         `UPDATE articles SET title = @title, source = @source, author = @author, url = @url, content_hash = @hash,
            published_at = @publishedAt, sort_at = @sortAt, lead = @lead, html = @html, text = @text,
-           captions = @captions, word_count = @wordCount, feed_item_hash = @itemHash
+           captions = @captions, word_count = @wordCount, feed_item_hash = @itemHash, lang = @lang
          WHERE id = @id`,
       ).run({
         id: existing.id,
@@ -289,6 +289,7 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
         captions,
         wordCount,
         itemHash: input.itemHash,
+        lang: input.lang ?? null,
       });
       db.prepare('DELETE FROM figures WHERE article_id = ?').run(existing.id);
       insertFigures(db, existing.id, input.figures);
@@ -325,6 +326,7 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
       captions,
       wordCount,
       itemHash: input.itemHash,
+      lang: input.lang ?? null,
     });
     insertFigures(db, id, input.figures);
     return { status: 'new', id };

@@ -2,6 +2,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { foldForSearch, splitCjk } from './fold.js';
+import { articleLang } from './lang.js';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations/index.js';
 
 export type { Database };
@@ -100,6 +101,10 @@ function registerFunctions(db: Database): void {
   );
   // The search index's content view (migration 007): the text split as the index splits it.
   db.function('bs_cjk', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? splitCjk(text) : text));
+  // What an article's letters say its language is (migration 009, for articles saved before it).
+  db.function('bs_guess_lang', { deterministic: true }, (title: unknown, lead: unknown, text: unknown) =>
+    articleLang(null, { title: String(title ?? ''), lead: String(lead ?? ''), text: String(text ?? '') }),
+  );
 }
 
 function migrate(db: Database, from: number, migrations: readonly Migration[]): void {

@@ -13,6 +13,8 @@ export interface SearchHit {
   publishedAt: number | null;
   /** When it was saved: the date shown when it has no published date. */
   savedAt: number;
+  /** The article's language (BCP 47), or null when unknown. */
+  lang: string | null;
   /** A short passage around the match, HTML-escaped, with the matched words in <mark>. */
   snippet: string;
   /** Where the words were found; the snippet comes from the first (the body when it matched, the title last). */
@@ -161,14 +163,14 @@ function filterOnly(db: Database, q: ParsedQuery, limit: number, after?: SearchC
   const total = db.prepare(`SELECT count(*) FROM articles a ${cond}`).pluck().get({ ...params, ...excludeParams }) as number;
   const keyset = after ? `${cond ? `${cond} AND` : 'WHERE'} (a.sort_at, a.id) < (@aSortAt, @aId)` : cond;
   const rows = db
-    .prepare<Record<string, unknown>, { id: number; title: string; source: string | null; publishedAt: number | null; savedAt: number; lead: string; sortAt: number }>(
-      `SELECT a.id, a.title, a.source, a.published_at AS publishedAt, a.saved_at AS savedAt, substr(a.lead, 1, 240) AS lead, a.sort_at AS sortAt
+    .prepare<Record<string, unknown>, { id: number; title: string; source: string | null; publishedAt: number | null; savedAt: number; lang: string | null; lead: string; sortAt: number }>(
+      `SELECT a.id, a.title, a.source, a.published_at AS publishedAt, a.saved_at AS savedAt, a.lang, substr(a.lead, 1, 240) AS lead, a.sort_at AS sortAt
        FROM articles a ${keyset} ORDER BY a.sort_at DESC, a.id DESC LIMIT @limit`,
     )
     .all({ ...params, ...excludeParams, limit, ...(after ? { aSortAt: after.sortAt, aId: after.id } : {}) });
   const last = rows[rows.length - 1];
   return {
-    hits: rows.map((r) => ({ id: r.id, title: r.title, source: r.source, publishedAt: r.publishedAt, savedAt: r.savedAt, snippet: escape(r.lead), matchedIn: [], score: 0 })),
+    hits: rows.map((r) => ({ id: r.id, title: r.title, source: r.source, publishedAt: r.publishedAt, savedAt: r.savedAt, lang: r.lang, snippet: escape(r.lead), matchedIn: [], score: 0 })),
     terms: [],
     total,
     rankedSubset: false,
@@ -194,6 +196,7 @@ interface DetailRow {
   source: string | null;
   publishedAt: number | null;
   savedAt: number;
+  lang: string | null;
   c0: string | null;
   c1: string | null;
   c2: string | null;
@@ -213,7 +216,7 @@ function describe(db: Database, match: string, page: Array<{ id: number; score: 
   const ids = page.map((p) => p.id);
   const rows = db
     .prepare<Record<string, unknown>, DetailRow>(
-      `SELECT a.id, a.title, a.source, a.published_at AS publishedAt, a.saved_at AS savedAt,
+      `SELECT a.id, a.title, a.source, a.published_at AS publishedAt, a.saved_at AS savedAt, a.lang,
               highlight(articles_fts, 0, @open, @close) AS c0,
               highlight(articles_fts, 1, @open, @close) AS c1,
               snippet(articles_fts, 2, @open, @close, '…', 24) AS c2,
@@ -241,6 +244,7 @@ function describe(db: Database, match: string, page: Array<{ id: number; score: 
         source: r.source,
         publishedAt: r.publishedAt,
         savedAt: r.savedAt,
+        lang: r.lang,
         snippet: markup(index === 0 || index === 1 ? trimAround(raw) : raw),
         matchedIn: SNIPPET_ORDER.filter((m) => matchedIn.includes(m)),
         score,

@@ -37,6 +37,8 @@ export interface ArticleRow {
   isStarred: boolean;
   /** Stored image id (hash) for the row's thumbnail, or null. */
   thumbnail: string | null;
+  /** The language it is written in (BCP 47), or null when unknown. */
+  lang: string | null;
 }
 
 export interface ListPage {
@@ -73,6 +75,8 @@ export interface ArticleView {
   isRead: boolean;
   isStarred: boolean;
   figures: FigureView[];
+  /** The language it is written in (BCP 47), or null when unknown: the reader's lang attribute. */
+  lang: string | null;
 }
 
 export interface SourceCount {
@@ -98,6 +102,7 @@ export interface SearchResult {
   publishedAt: number | null;
   /** When it was saved: the date shown when it has no published date, as in the list. */
   savedAt: number;
+  lang: string | null;
   /** HTML-escaped passage with matched words in <mark>. */
   snippet: string;
   matchedIn: MatchedIn[];

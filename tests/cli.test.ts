@@ -70,6 +70,20 @@ describe('broadsheet import, show, list, search', () => {
     expect(JSON.parse(none.stdout)).toEqual([]);
   });
 
+  it("shows the language an article is written in (the reader's lang attribute; null when the app's own applies)", () => {
+    const db = library();
+    broadsheet(db, 'import', SHARED_FIXTURE, path.join(REPO, 'tests/fixtures/pages/vietnamese.html'));
+    const langs = JSON.parse(broadsheet(db, 'list', '--json').stdout).map((r: { title: string; lang: string | null }) => [r.title, r.lang]);
+    expect(langs).toEqual(
+      expect.arrayContaining([
+        ["Belarus's Choice: NATO or Russia?", null],
+        ['Nông dân miền núi Nghệ An làm giàu từ cây chanh leo', 'vi'],
+      ]),
+    );
+    const id = JSON.parse(broadsheet(db, 'list', '--json').stdout).find((r: { lang: string | null }) => r.lang === 'vi').id;
+    expect(JSON.parse(broadsheet(db, 'show', String(id), '--json').stdout).lang).toBe('vi');
+  });
+
   it('keeps one article when the same file is imported twice', () => {
     const db = library();
     broadsheet(db, 'import', SHARED_FIXTURE);
@@ -236,7 +250,7 @@ describe('broadsheet doctor', () => {
 describe('terminal formatting', () => {
   const article = (html: string, captions: string[] = []): ArticleDetail => ({
     id: 1, title: 'T', source: null, sourceId: null, author: null, attribution: null, url: null, origin: null,
-    publishedAt: null, savedAt: 0, lead: '', html, text: '', wordCount: 0, isRead: false, isStarred: false,
+    publishedAt: null, savedAt: 0, lead: '', html, text: '', wordCount: 0, isRead: false, isStarred: false, lang: null,
     figures: captions.map((caption, position) => ({ position, src: 'https://e.example/p.jpg', alt: '', caption, imageHash: null, width: null, height: null, mime: null })),
   });
   /** The body as formatArticle prints it (after the title, rule, meta line and blank line). */

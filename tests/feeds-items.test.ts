@@ -235,3 +235,42 @@ describe('look-alike items', () => {
     closeLibrary(db);
   });
 });
+
+describe('languages', () => {
+  it("store the item's declared language (RSS <language>, dc:language, Atom xml:lang), unless the text is in other letters", async () => {
+    const server = await startFeedServer();
+    const vietnamese = 'Chiều nay, Ủy ban nhân dân tỉnh Nghệ An đã tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm nay.';
+    const french = 'Le conseil municipal a voté hier soir la réouverture de la ligne de tramway du port après dix ans de travaux.';
+    const item = (guid: string, title: string, text: string, extra = '') =>
+      `<item><title>${title}</title><guid isPermaLink="false">${guid}</guid>${extra}<description>${text} ${text}</description></item>`;
+    server.route('/feeds/vi.rss', {
+      type: 'application/rss+xml',
+      body: rss(server, `<language>vi-VN</language>
+${item('vi-1', 'Hội nghị', vietnamese)}
+${item('vi-2', 'Le tramway', french, '<dc:language xmlns:dc="http://purl.org/dc/elements/1.1/">fr</dc:language>')}`),
+    });
+    server.route('/feeds/en.atom', {
+      type: 'application/atom+xml',
+      body: `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>Atom</title><id>urn:a</id><updated>2024-04-12T09:00:00Z</updated>
+<entry><id>urn:a:1</id><title>Harbour</title><updated>2024-04-12T09:00:00Z</updated><content type="text">The council voted last night to reopen the harbour tram line after a decade.</content></entry>
+<entry xml:lang="fr"><id>urn:a:2</id><title>Le tramway</title><updated>2024-04-12T09:00:00Z</updated><content type="text">${french}</content></entry>
+<entry><id>urn:a:3</id><title>Hội nghị</title><updated>2024-04-12T09:00:00Z</updated><content type="text">${vietnamese}</content></entry>
+</feed>`,
+    });
+    const db = library();
+    const langs = (sourceId: number) =>
+      db.prepare<[number], { title: string; lang: string | null }>('SELECT title, lang FROM articles WHERE source_id = ? ORDER BY id').all(sourceId);
+    const vi = await addFeed(db, server.url('/feeds/vi.rss'), { fullText: false, images: false });
+    expect(langs(vi.feed.id)).toEqual([
+      { title: 'Hội nghị', lang: 'vi-VN' },
+      { title: 'Le tramway', lang: 'fr' },
+    ]);
+    const atom = await addFeed(db, server.url('/feeds/en.atom'), { fullText: false, images: false });
+    expect(langs(atom.feed.id)).toEqual([
+      { title: 'Harbour', lang: 'en' },
+      { title: 'Le tramway', lang: 'fr' },
+      { title: 'Hội nghị', lang: 'vi' }, // the feed says English, the letters say Vietnamese
+    ]);
+    closeLibrary(db);
+  });
+});

@@ -691,3 +691,26 @@ describe('parseHtmlPage details', () => {
     expect(picture('<source srcset="p-800.webp 800w" type="image/webp"><img srcset="p-800.jpg 800w" alt="">')).toBe('https://e.example/a/p-800.jpg');
   });
 });
+
+describe("the page's language", () => {
+  const page = (htmlAttrs: string, head: string, body: string) =>
+    `<!doctype html><html ${htmlAttrs}><head><meta charset="utf-8"><title>Tin tức</title>${head}</head><body><article><h1>Tin tức</h1>${body}</article></body></html>`;
+  const paragraphs = (sentence: string) => `<p>${sentence} ${sentence}</p>`.repeat(4);
+  const vietnamese = paragraphs('Chiều nay, Ủy ban nhân dân tỉnh Nghệ An đã tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm nay.');
+  const arabic = paragraphs('أعلنت الحكومة اليوم عن خطة جديدة لتطوير البنية التحتية في المدن الكبرى خلال السنوات الخمس المقبلة.');
+  const french = paragraphs('Le conseil municipal a voté hier soir la réouverture de la ligne de tramway du port après dix ans de travaux.');
+
+  it('is what <html lang>, Content-Language or og:locale says, the first one that is a language tag', () => {
+    expect(parseHtmlPage(fixture('vietnamese.html')).lang).toBe('vi');
+    expect(parseHtmlPage(fixture('wordpress.html')).lang).toBe('en-GB');
+    expect(parseHtmlPage(page('', '<meta http-equiv="Content-Language" content="fr">', french)).lang).toBe('fr');
+    expect(parseHtmlPage(page('lang="*"', '<meta property="og:locale" content="fr_FR">', french)).lang).toBe('fr-FR');
+    expect(parseHtmlPage(page('', '', french)).lang).toBeNull(); // Latin letters, nothing declared: the app's language
+  });
+
+  it("is the text's when the template declares a language the text is not written in", () => {
+    expect(parseHtmlPage(page('lang="en"', '', vietnamese)).lang).toBe('vi');
+    expect(parseHtmlPage(page('lang="en-US"', '', arabic)).lang).toBe('ar');
+    expect(parseHtmlPage(page('', '', arabic)).lang).toBe('ar');
+  });
+});

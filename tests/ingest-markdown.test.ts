@@ -404,3 +404,14 @@ describe('parseMarkdown edge cases', () => {
     );
   });
 });
+
+describe("parseMarkdown: the article's language", () => {
+  it('comes from front matter (lang, language or locale), checked against the text', () => {
+    const body = 'Le conseil municipal a voté hier soir la réouverture de la ligne de tramway du port.\n\nLes travaux commenceront au printemps.';
+    expect(parseMarkdown(`---\ntitle: Le tramway\nlang: fr\n---\n\n${body}`).lang).toBe('fr');
+    expect(parseMarkdown(`---\ntitle: Le tramway\nlocale: fr_CA\n---\n\n${body}`).lang).toBe('fr-CA');
+    expect(parseMarkdown(`# Le tramway\n\n${body}`).lang).toBeNull();
+    const vietnamese = 'Chiều nay, Ủy ban nhân dân tỉnh Nghệ An đã tổ chức hội nghị tổng kết công tác phòng chống thiên tai năm nay.';
+    expect(parseMarkdown(`---\ntitle: Hội nghị\nlanguage: en\n---\n\n${vietnamese}\n\n${vietnamese}`).lang).toBe('vi');
+  });
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScrapedText } from '../main/ingest/text.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from '../main/ingest/types.js';
+import { SHARED_FIXTURE } from './helpers.js';
 
 const shared = (name: string) => readFileSync(new URL(`../../shared/fixtures/articles/${name}`, import.meta.url), 'utf8');
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/articles/${name}`, import.meta.url), 'utf8');
@@ -588,5 +589,19 @@ describe('parseScrapedText edge cases', () => {
       expect(unclosed.attribution).toBeNull();
       expect(unclosed.text).toBe(`Last paragraph.\n\n(Source:${blanks}(`);
     });
+  });
+});
+
+describe("parseScrapedText: the article's language, from its letters", () => {
+  it('is Vietnamese for Vietnamese prose, and left to the app for English, Vietnamese names and all', () => {
+    const vietnamese = [
+      'Nông dân Quế Phong thu hoạch chanh leo',
+      '(Baonghean) - Từ vài hộ trồng thử nghiệm, đến nay huyện Quế Phong đã có hơn 300 ha chanh leo.',
+      'Anh Lô Văn Đức cho biết mỗi năm gia đình thu về hơn 200 triệu đồng từ vườn chanh leo.',
+      'Thành Đức',
+    ].join('\n');
+    expect(parseScrapedText(vietnamese).lang).toBe('vi');
+    expect(parseScrapedText(fixture('nghe-an-rice-harvest.txt')).lang).toBeNull();
+    expect(parseScrapedText(readFileSync(SHARED_FIXTURE, 'utf8')).lang).toBeNull();
   });
 });

@@ -26,6 +26,7 @@ describe('upgrading libraries from every earlier version', () => {
     );
     old.prepare('UPDATE articles SET is_starred = 1 WHERE id = ?').run(id);
     const other = saveArticle(old, article({ title: 'Αθήνα: नमस्ते दुनिया', text: 'Ο Οδυσσέας περπάτησε. 北京市政府今天宣布。' })).id;
+    const vietnamese = saveArticle(old, article({ title: 'Hội nghị', text: 'Chiều nay, Ủy ban nhân dân tỉnh đã tổ chức hội nghị tổng kết công tác phòng chống thiên tai.' })).id;
     closeLibrary(old);
 
     const db = openLibrary(file);
@@ -34,6 +35,8 @@ describe('upgrading libraries from every earlier version', () => {
     expect(a.title).toBe(`Written by schema ${version}: Nghệ An harbour`);
     expect(a.isStarred).toBe(true);
     expect(a.figures.map((f) => f.caption)).toEqual(['The quay at dawn.']);
+    // Articles saved before 009 get the language their letters say; English ones stay unknown.
+    expect([a.lang, getArticle(db, vietnamese)!.lang]).toEqual([null, 'vi']);
     expect(search(db, 'nghe an').hits.map((h) => h.id)).toEqual([id]);
     expect(search(db, 'caption:quay').hits.map((h) => h.id)).toEqual([id]);
     // The index is rebuilt for Greek accents and whole Hindi words (007), and stays in step after.

@@ -63,6 +63,7 @@ export function createHandlers(db: Database): Handlers {
         wordCount: a.wordCount,
         isRead: a.isRead,
         isStarred: a.isStarred,
+        lang: a.lang,
         figures: a.figures.map((f) => ({
           position: f.position,
           src: f.src,

@@ -37,6 +37,8 @@ export interface FeedEntry {
   media: Pick<ItemMedia, 'picture' | 'files'>;
   /** Changes when anything shown of the item changes (not its date): the "updated" signal. */
   fingerprint: string;
+  /** The language the feed declares for it (item, else feed level), as written; lang.ts checks it. */
+  lang: string | null;
 }
 
 export interface ParsedFeed {
@@ -117,6 +119,7 @@ type Loose = Record<string, unknown> | undefined;
 interface RssLike {
   title?: unknown;
   link?: unknown;
+  language?: unknown;
   items?: unknown;
   xml?: Loose;
 }
@@ -129,6 +132,7 @@ interface AtomLike {
 }
 interface JsonLike {
   title?: unknown;
+  language?: unknown;
   home_page_url?: unknown;
   authors?: unknown;
   items?: unknown;
@@ -230,6 +234,7 @@ function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedF
   const feedBase = channelBase ?? feedUrl;
   const siteLink = str(feed.link);
   const siteUrl = siteLink ? absolute(siteLink, feedBase, false) : null;
+  const feedLang = str(feed.language) ?? str(obj(feed.xml)?.lang);
   const entries = newest(feed.items, rssDate).map((item) => {
     const itemBase = xmlBase(item.xml, feedBase);
     const base = itemBase ?? feedBase;
@@ -253,6 +258,7 @@ function fromRss(format: 'rss' | 'rdf', feed: RssLike, feedUrl: string): ParsedF
       title,
       author: plain(author?.name) ?? plain(author?.email) ?? plain(first(dc?.creators)),
       date: rssDate(item),
+      lang: str(first(dc?.languages)) ?? str(obj(item.xml)?.lang) ?? feedLang,
       ...withMedia(media, title, content ? { html: content, base: bodyBase } : null, description ? { html: description, base: bodyBase } : null, bodyBase),
     });
   });
@@ -283,6 +289,7 @@ function fromAtom(feed: AtomLike, feedUrl: string): ParsedFeed {
       title,
       author: plain(obj(first(entry.authors))?.name) ?? feedAuthor,
       date: atomDate(entry),
+      lang: str(obj(obj(entry.content)?.xml)?.lang) ?? str(obj(entry.xml)?.lang) ?? str(obj(feed.xml)?.lang),
       ...withMedia(media, title, content, summary, base),
     });
   });
@@ -363,6 +370,7 @@ function fromJson(feed: JsonLike, feedUrl: string): ParsedFeed {
       title,
       author: str(obj(first(item.authors))?.name)?.replace(/\s+/g, ' ') ?? feedAuthor,
       date: jsonDate(item),
+      lang: str(item.language) ?? str(feed.language),
       ...withMedia(media, title, html ? { html, base } : null, summary ? { html: textToHtml(summary), base } : null, base),
     });
   });

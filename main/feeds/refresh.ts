@@ -19,6 +19,7 @@ import type { AddFeedResult, FeedRefreshResult, FeedView } from '../../preload/a
 import { parseHtmlBounded } from '../ingest/parse-pool.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
+import { articleLang } from '../../db/lang.js';
 import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
 import { sniffHtmlCharset, startsWithAfterProlog } from '../ingest/sniff.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
@@ -323,6 +324,8 @@ async function buildArticle(run: Run, entry: FeedEntry, ctx: BuildContext): Prom
     text: body?.text ?? '',
     figures: body?.figures ?? [],
   };
+  // The linked page's own language when its text is the body, else the feed's word for the item.
+  article.lang = articleLang(page ? page.lang : entry.lang, article);
   let figures: Array<ParsedFigure & { imageHash?: string | null }> = article.figures;
   if (run.images && article.html.includes('<img')) {
     const withImages = await run.images(() =>

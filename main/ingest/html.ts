@@ -1,6 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { assertNotTooDeep, htmlToPlainText } from './dom.js';
+import { articleLang, declaredLang } from '../../db/lang.js';
 import { escapeHtml, sanitizeHtml } from './sanitize.js';
 import { parseSrcset, pickSrcsetCandidate, smallestSrcsetCandidate, type SrcsetCandidate } from './srcset.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
@@ -84,6 +85,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
     html: safeHtml,
     text,
     figures,
+    lang: articleLang(meta.lang, { title: meta.title, lead, text }),
   };
 }
 
@@ -114,6 +116,8 @@ interface PageMetadata {
   url: string | null;
   publishedAt: number | null;
   description: string | null;
+  /** Declared, checked by declaredLang; the text may still overrule it (lang.ts). */
+  lang: string | null;
 }
 
 function readMetadata(doc: Document, pageUrl: string | undefined): PageMetadata {
@@ -129,7 +133,30 @@ function readMetadata(doc: Document, pageUrl: string | undefined): PageMetadata 
     url,
     publishedAt: findPublishedAt(doc, metas, jsonLd),
     description: clean(metas.get('description')) ?? clean(metas.get('og:description')),
+    lang: declaredPageLang(doc, metas),
   };
+}
+
+/** The language the page says it is in: <html lang>, else a Content-Language or locale meta. */
+function declaredPageLang(doc: Document, metas: Map<string, string>): string | null {
+  const root = doc.documentElement;
+  const httpEquiv = Array.from(doc.querySelectorAll('meta[http-equiv][content]')).find(
+    (m) => m.getAttribute('http-equiv')!.trim().toLowerCase() === 'content-language',
+  );
+  const candidates = [
+    root.getAttribute('lang'),
+    root.getAttribute('xml:lang'),
+    httpEquiv?.getAttribute('content'),
+    metas.get('og:locale'),
+    metas.get('language'),
+    metas.get('dc.language'),
+    metas.get('inlanguage'),
+  ];
+  for (const raw of candidates) {
+    const tag = declaredLang(raw);
+    if (tag) return tag;
+  }
+  return null;
 }
 
 /** property/name/itemprop → content of every <meta>, keys lower-cased, first non-empty value wins. */

@@ -1,4 +1,5 @@
 import type { MarkdownIt, StateBlock, StateInline, Token } from 'markdown-it';
+import { articleLang } from '../../db/lang.js';
 import { sanitizeHtml } from './sanitize.js';
 import {
   MARKUP_BUDGET,
@@ -94,6 +95,7 @@ export function parseMarkdown(input: string, _opts?: { fileName?: string }): Par
     html: sanitizeHtml(html.join('')),
     text: text.join('\n\n'),
     figures,
+    lang: articleLang(field(meta, LANG_KEYS), { title, lead, text: text.join('\n\n') }),
   };
 }
 
@@ -110,6 +112,7 @@ const SOURCE_KEYS = ['source', 'publisher', 'publication', 'site', 'site_name'];
 const URL_KEYS = ['url', 'canonical_url', 'canonical', 'link', 'source_url'];
 const DATE_KEYS = ['date', 'published', 'published_at', 'publishedat', 'date_published', 'pubdate'];
 const ATTRIBUTION_KEYS = ['attribution', 'via'];
+const LANG_KEYS = ['lang', 'language', 'locale', 'inlanguage'];
 
 /** A front matter longer than this is a document that happens to start with a rule. */
 const MAX_FRONT_MATTER_LINES = 200;
@@ -202,6 +205,7 @@ function parseAsScraped(body: string, meta: Meta): ParsedArticle {
     attribution: field(meta, ATTRIBUTION_KEYS) ?? article.attribution,
     url: parseUrl(field(meta, URL_KEYS) ?? '') ?? article.url,
     publishedAt: parseDate(field(meta, DATE_KEYS) ?? '') ?? article.publishedAt,
+    lang: articleLang(field(meta, LANG_KEYS), article),
   };
 }
 

@@ -1,4 +1,5 @@
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
+import { articleLang } from '../../db/lang.js';
 import { escapeHtml, sanitizeHtml } from './sanitize.js';
 import { IngestError, type ParsedArticle, type ParsedFigure } from './types.js';
 
@@ -670,6 +671,7 @@ export function parseScrapedText(input: string, _opts?: { fileName?: string }): 
     html: sanitizeHtml(html),
     text,
     figures,
+    lang: articleLang(null, { title, lead, text }),
   };
 }
 

@@ -35,6 +35,8 @@ export interface ParsedArticle {
   text: string;
   /** Figures in the order they appear in the body; data-figure="N" in html indexes this list. */
   figures: ParsedFigure[];
+  /** The language it is written in, a BCP 47 tag (lang.ts); null when unknown. */
+  lang?: string | null;
 }
 
 /** A file could not become an article; `message` is the reason, shown after the file's name. */
