@@ -376,7 +376,7 @@ describe('parseMarkdown edge cases', () => {
     expect(a.text.endsWith('so this line is text.')).toBe(true);
   });
 
-  it('shows footnotes as superscript numbers and the notes as a numbered list at the end', () => {
+  it('shows footnotes as superscript numbers linked to the notes, a numbered list at the end that links back', () => {
     const a = parseMarkdown(
       [
         '# Night trains',
@@ -393,10 +393,14 @@ describe('parseMarkdown edge cases', () => {
         '[^unused]: A note nothing refers to.',
       ].join('\n'),
     );
+    // Ids carry the sanitiser's prefix (sanitize.ts); the second reference to note 1 has no id of its own.
+    const back = (n: number) => `<a href="#user-content-fnref-${n}" title="Back to the text">\u21A9\uFE0E</a>`;
     expect(a.html).toBe(
-      '<p>Sleeper services return in June<sup>1</sup>, with new cabins<sup>2</sup>. A [^missing] label stays as typed.</p>' +
-        '<p>The first train is full<sup>1</sup>.</p>' +
-        '<hr><ol><li>The operator said so on <em>Thursday</em>,\nin a statement.</li><li>See <a href="https://e.example/plan">the plan</a>.</li></ol>',
+      '<p>Sleeper services return in June<sup id="user-content-fnref-1"><a href="#user-content-fn-1">1</a></sup>, ' +
+        'with new cabins<sup id="user-content-fnref-2"><a href="#user-content-fn-2">2</a></sup>. A [^missing] label stays as typed.</p>' +
+        '<p>The first train is full<sup><a href="#user-content-fn-1">1</a></sup>.</p>' +
+        `<hr><ol><li id="user-content-fn-1">The operator said so on <em>Thursday</em>,\nin a statement. ${back(1)}</li>` +
+        `<li id="user-content-fn-2">See <a href="https://e.example/plan">the plan</a>. ${back(2)}</li></ol>`,
     );
     expect(a.text).toBe(
       'Sleeper services return in June, with new cabins. A [^missing] label stays as typed.\n\nThe first train is full.\n\n' +

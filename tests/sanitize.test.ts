@@ -46,8 +46,19 @@ describe('sanitizeHtml keeps what the reader needs', () => {
 
   it('keeps http(s), mailto, fragment and bs-image links', () => {
     const html = '<p><a href="https://example.com/a?b=1&amp;c=2">a</a> <a href="http://example.com/">b</a> '
-      + '<a href="mailto:desk@example.com">c</a> <a href="#notes">d</a> <a href="bs-image:3f2a">e</a></p>';
+      + '<a href="mailto:desk@example.com">c</a> <a href="#">d</a> <a href="bs-image:3f2a">e</a></p>';
     expect(sanitizeHtml(html)).toBe(html);
+  });
+
+  it('keeps ids behind a prefix, and points links within the article at them (footnotes, references)', () => {
+    // Unprefixed, an article's id="location" or id="cookie" would shadow what the page's scripts use.
+    expect(sanitizeHtml('<p>Text<sup id="ref1"><a href="#note1">1</a></sup></p><ol><li id="note1">Note. <a href=" #ref1">↩</a></li></ol>')).toBe(
+      '<p>Text<sup id="user-content-ref1"><a href="#user-content-note1">1</a></sup></p>'
+        + '<ol><li id="user-content-note1">Note. <a href="#user-content-ref1">↩</a></li></ol>',
+    );
+    expect(sanitizeHtml('<p id="cookie">a</p><p id="user-content-b">b</p><a href="#user-content-b">to b</a>')).toBe(
+      '<p id="user-content-cookie">a</p><p id="user-content-b">b</p><a href="#user-content-b">to b</a>',
+    );
   });
 
   it('drops relative and protocol-relative URLs (the importer resolves them first)', () => {

@@ -421,9 +421,10 @@ function takeLead(parts: Part[]): string {
 
 // ---------------------------------------------------------------------------------------------
 // Footnotes: `text[^1]` and a `[^1]: The note.` line anywhere in the file. The marker becomes a
-// superscript number, the notes a numbered list at the end of the body in the order they are first
-// referred to. A subset of markdown-it-footnote (not a dependency): one-paragraph notes, no inline
-// `^[notes]`, and no links between marker and note (the sanitiser keeps no ids to link to).
+// superscript number linked to its note, the notes a numbered list at the end of the body in the
+// order they are first referred to, each linked back to where it was first referred to. A subset of
+// markdown-it-footnote (not a dependency): one-paragraph notes, no inline `^[notes]`. The
+// sanitiser puts its prefix before the ids and the links (sanitize.ts, ID_PREFIX).
 // ---------------------------------------------------------------------------------------------
 
 /** What a parse collects in its env: each note's Markdown by label, and each referred-to label's number. */
@@ -439,7 +440,10 @@ function addFootnotes(parser: MarkdownIt): void {
   // A definition ends the paragraph above it, as a link reference definition does not.
   parser.block.ruler.before('reference', 'footnote_definition', footnoteDefinition, { alt: ['paragraph', 'reference'] });
   parser.inline.ruler.after('image', 'footnote_reference', footnoteReference);
-  parser.renderer.rules.footnote_reference = (tokens, idx) => `<sup>${(tokens[idx]!.meta as { n: number }).n}</sup>`;
+  parser.renderer.rules.footnote_reference = (tokens, idx) => {
+    const { n, first } = tokens[idx]!.meta as { n: number; first: boolean };
+    return `<sup${first ? ` id="fnref-${n}"` : ''}><a href="#fn-${n}">${n}</a></sup>`;
+  };
 }
 
 /** Position of the "]" that closes a label starting at `from` (after "[^"), or -1. */
@@ -499,11 +503,13 @@ function footnoteReference(state: StateInline, silent: boolean): boolean {
   if (!footnotes?.notes.has(label)) return false;
   if (!silent) {
     let n = footnotes.numbers.get(label);
+    const first = n === undefined;
     if (n === undefined) {
       n = footnotes.numbers.size + 1;
       footnotes.numbers.set(label, n);
     }
-    state.push('footnote_reference', 'sup', 0).meta = { n };
+    // The first reference is where the note's back link returns to.
+    state.push('footnote_reference', 'sup', 0).meta = { n, first };
   }
   state.pos = close + 1;
   return true;
@@ -518,7 +524,8 @@ function footnoteList(parser: MarkdownIt, env: FootnoteEnv): { html: string; pla
   // A note may refer to a note not yet numbered: the Map's iteration reaches entries added during it.
   for (const [label, n] of footnotes.numbers) {
     const children = parser.parseInline(footnotes.notes.get(label) ?? '', env)[0]?.children ?? [];
-    items.push(`<li>${parser.renderer.renderInline(children, parser.options, env)}</li>`);
+    const back = `<a href="#fnref-${n}" title="Back to the text">\u21A9\uFE0E</a>`;
+    items.push(`<li id="fn-${n}">${parser.renderer.renderInline(children, parser.options, env)} ${back}</li>`);
     lines.push(`${n}. ${inlinePlainText(children)}`);
   }
   return { html: `<hr><ol>${items.join('')}</ol>`, plain: lines.join('\n') };

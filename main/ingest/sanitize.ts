@@ -21,8 +21,15 @@ const ALLOWED_TAGS = [
 
 const ALLOWED_ATTR = [
   'href', 'src', 'alt', 'title', 'width', 'height', 'dir', 'lang', 'colspan', 'rowspan', 'datetime',
-  'data-figure',
+  'data-figure', 'id',
 ];
+
+/**
+ * What DOMPurify puts before every kept id (SANITIZE_NAMED_PROPS, as GitHub does): an article's
+ * ids can then never shadow a name the page or its scripts use. Links within the article
+ * (`#fn1`, a footnote; `#cite_note-3`, a reference) are rewritten to match (urlRules).
+ */
+export const ID_PREFIX = 'user-content-';
 
 /**
  * DOMPurify tests the value of EVERY allowed attribute that is not on its short "URI-safe" list
@@ -49,6 +56,7 @@ export const config: Config = {
   ALLOWED_URI_REGEXP,
   ALLOW_DATA_ATTR: false,
   ALLOW_ARIA_ATTR: false,
+  SANITIZE_NAMED_PROPS: true,
   // Keep the text of things we drop (a <font> or <div> wrapper), but not of these:
   FORBID_CONTENTS: ['script', 'style', 'template', 'noscript', 'iframe', 'object', 'embed', 'svg', 'math', 'title', 'select', 'textarea', 'button'],
   KEEP_CONTENT: true,
@@ -126,8 +134,14 @@ function newPurifier(cfg: Config): { window: JSDOM['window']; purifier: ReturnTy
 
 /** The per-attribute URL rules, as a DOMPurify hook (exported for the comparison test). */
 export function urlRules(node: Element, data: { attrName: string; attrValue: string; keepAttr: boolean }): void {
-  if (data.attrName === 'href') data.keepAttr = isSafeHref(data.attrValue);
-  else if (data.attrName === 'src') data.keepAttr = node.nodeName === 'IMG' && isSafeImageSrc(data.attrValue);
+  if (data.attrName === 'href') {
+    data.keepAttr = isSafeHref(data.attrValue);
+    // A link to a place in the article points at the prefixed id it will have (ID_PREFIX).
+    const value = data.attrValue.trim();
+    if (data.keepAttr && value.length > 1 && value.startsWith('#') && !value.startsWith(`#${ID_PREFIX}`)) {
+      data.attrValue = `#${ID_PREFIX}${value.slice(1)}`;
+    }
+  } else if (data.attrName === 'src') data.keepAttr = node.nodeName === 'IMG' && isSafeImageSrc(data.attrValue);
 }
 
 let stock: { window: { close(): void }; purifier: ReturnType<typeof createDOMPurify>; calls: number } | undefined;
