@@ -48,6 +48,50 @@ const SYNTAX_HINT = html`Try fewer words, or <code>"a phrase"</code>, <code>word
   <code>caption:</code>, <code>after:2024-01-01</code>`;
 
 /**
+ * Where the reader was (restorePlace); per window origin, which in the app is one for good. Above
+ * the class: <bs-app> is upgraded, and so connected, the moment the class is defined.
+ */
+const PLACE_KEY = 'broadsheet.place';
+
+interface Place {
+  filter: ListFilter;
+  sourceId: number | null;
+  /** The search the list showed ('' for none), and the words in the box that made it. */
+  query: string;
+  searchText: string;
+  articleId: number | null;
+  /** How far down the article, 0–1. */
+  position: number;
+}
+
+function readPlace(): Place | null {
+  try {
+    const raw = JSON.parse(window.localStorage.getItem(PLACE_KEY) ?? 'null') as Partial<Place> | null;
+    if (!raw || typeof raw !== 'object') return null;
+    const id = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
+    const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 1000) : '');
+    return {
+      filter: raw.filter === 'unread' || raw.filter === 'starred' ? raw.filter : 'all',
+      sourceId: id(raw.sourceId),
+      query: text(raw.query),
+      searchText: text(raw.searchText),
+      articleId: id(raw.articleId),
+      position: typeof raw.position === 'number' && raw.position >= 0 && raw.position <= 1 ? raw.position : 0,
+    };
+  } catch {
+    return null; // storage off, or not ours to read: start at the top
+  }
+}
+
+function writePlace(place: Place): void {
+  try {
+    window.localStorage.setItem(PLACE_KEY, JSON.stringify(place));
+  } catch {
+    // Storage full or off: the place is a convenience, not data.
+  }
+}
+
+/**
  * The whole window: sidebar | article list | reader, the status line and the overlays. Owns the
  * state (filter, search, selection, open article, settings), talks to the library through the
  * bridge, and implements the keyboard shortcuts (see bs-shortcuts.ts).
@@ -336,20 +380,63 @@ export class BsApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKeyDown);
+    window.addEventListener('pagehide', this.keepPlace);
+    document.addEventListener('visibilitychange', this.keepPlace);
     void this.loadSettings();
+    this.restorePlace();
   }
 
   protected override async firstUpdated(): Promise<void> {
     // The list sends its first page request as it renders; the counts go right after it, not
     // before: a host answers in order, and counting a big library takes longer than a page.
     await this.list?.updateComplete;
-    void this.loadSidebar();
+    await this.loadSidebar();
+    // The list kept from last time may be a feed since removed (by the command line, say).
+    const source = this.sourceId;
+    if (source !== null && this.counts && !this.counts.sources.some((s) => s.id === source) && !this.feeds?.some((f) => f.id === source)) {
+      this.sourceId = null;
+    }
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.onKeyDown);
+    window.removeEventListener('pagehide', this.keepPlace);
+    document.removeEventListener('visibilitychange', this.keepPlace);
     super.disconnectedCallback();
   }
+
+  // ---- the reader's place -----------------------------------------------------------------
+
+  /**
+   * The list shown (a search too), the article open and how far down it, as they were when the
+   * window was last closed or hidden (or reloaded): a reader comes back to where they stopped. An
+   * article that is gone since is not an error.
+   */
+  private restorePlace(): void {
+    const place = readPlace();
+    if (!place) return;
+    this.filter = place.filter;
+    this.sourceId = place.sourceId;
+    if (place.query) {
+      this.searchText = place.searchText || place.query;
+      this.setQuery(place.query);
+    }
+    if (place.articleId !== null) void this.open(place.articleId, [], { restoring: place.position });
+  }
+
+  /** On the way out (pagehide: closed or reloaded) or into the background (hidden: minimised, another tab). */
+  private readonly keepPlace = (e?: Event): void => {
+    if (e?.type === 'visibilitychange' && document.visibilityState !== 'hidden') return;
+    writePlace({
+      filter: this.filter,
+      sourceId: this.sourceId,
+      query: this.query,
+      searchText: this.query ? this.searchText : '',
+      articleId: this.article?.id ?? null,
+      // Just opened, the reader may still show the article before: its position is not this one's.
+      position: this.reader && this.reader.article?.id === this.article?.id ? this.reader.readingPosition : 0,
+    });
+  };
 
   // ---- data -------------------------------------------------------------------------------
 
@@ -611,9 +698,11 @@ export class BsApp extends LitElement {
 
   /**
    * Opens an article. From a search result, `highlight` holds the search's words, marked in the
-   * reader for as long as the search lasts.
+   * reader for as long as the search lasts. `restoring`: reopened where the reader left it last
+   * time (restorePlace), scrolled to that position; not marked read again (it may have been
+   * marked unread on purpose), and nothing said if it is gone.
    */
-  private async open(id: number, highlight: SearchTerm[] = []): Promise<void> {
+  private async open(id: number, highlight: SearchTerm[] = [], { restoring }: { restoring?: number } = {}): Promise<void> {
     this.selectedId = id;
     if (this.article?.id === id && !this.articleError && !this.articleLoading) {
       this.hitTerms = highlight;
@@ -627,12 +716,19 @@ export class BsApp extends LitElement {
       if (seq !== this.openSeq) return;
       if (!article) {
         this.article = null;
-        this.articleError = 'it is no longer in the library.';
+        if (restoring !== undefined) this.selectedId = null;
+        else this.articleError = 'it is no longer in the library.';
         return;
       }
       this.article = article;
       this.hitTerms = highlight;
+      if (restoring !== undefined) {
+        await this.updateComplete; // hands the article to the reader
+        await this.reader?.restorePosition(restoring);
+        return;
+      }
       if (!article.isRead) void this.setRead(article.id, true);
+      this.keepPlace();
     } catch (err) {
       if (seq === this.openSeq) [this.article, this.articleError] = [null, messageOf(err)];
     } finally {

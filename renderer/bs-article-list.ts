@@ -709,12 +709,12 @@ export class BsArticleList extends LitElement {
         aria-describedby="meta-${entry.id} snippet-${entry.id}"
       >
         <div class="text">
-          <p class="title" id="title-${entry.id}" dir="auto">${entry.title.map(([text, hit]) => (hit ? html`<mark>${text}</mark>` : text))}</p>
+          <p class="title" id="title-${entry.id}" dir="auto" lang=${hit.lang ?? nothing}>${entry.title.map(([text, hit]) => (hit ? html`<mark>${text}</mark>` : text))}</p>
           <div class="meta" id="meta-${entry.id}">
             ${meta.map((m, i) => html`${i ? html`<span class="sep" aria-hidden="true">·</span>` : nothing}${m}`)}
             ${where ? html`<span class="where">${where}</span>` : nothing}
           </div>
-          <p class="snippet" id="snippet-${entry.id}" dir="auto">${unsafeHTML(entry.snippet)}</p>
+          <p class="snippet" id="snippet-${entry.id}" dir="auto" lang=${hit.lang ?? nothing}>${unsafeHTML(entry.snippet)}</p>
         </div>
       </div>`;
     }
@@ -735,13 +735,13 @@ export class BsArticleList extends LitElement {
         ${row.isStarred ? icons.starFilled : !row.isRead ? html`<span class="dot"></span>` : nothing}
       </span>
       <div class="text">
-        <p class="title" id="title-${row.id}" dir="auto">${row.title}</p>
+        <p class="title" id="title-${row.id}" dir="auto" lang=${row.lang ?? nothing}>${row.title}</p>
         <div class="meta" id="meta-${row.id}">
           ${row.source ? html`<span class="source" dir="auto">${row.source}</span>` : nothing}
           <span class="date">${formatShortDate(when)}</span>
           <span class="visually-hidden">${[row.isRead ? '' : 'Unread', row.isStarred ? 'Starred' : ''].filter(Boolean).join(', ')}</span>
         </div>
-        <p class="lead" dir="auto">${firstLine(row.lead)}</p>
+        <p class="lead" dir="auto" lang=${row.lang ?? nothing}>${firstLine(row.lead)}</p>
       </div>
       ${row.thumbnail
         ? html`<img

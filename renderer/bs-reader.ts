@@ -439,6 +439,20 @@ export class BsReader extends LitElement {
     }, RELATED_DELAY_MS);
   }
 
+  /** How far down the open article the pane is, from 0 to 1 (bs-app keeps it across restarts). */
+  get readingPosition(): number {
+    const el = this.scroller;
+    const room = el && this.article ? el.scrollHeight - el.clientHeight : 0;
+    return room > 0 ? Math.min(1, el!.scrollTop / room) : 0;
+  }
+
+  /** Back to a readingPosition, once the article on its way in has rendered. */
+  async restorePosition(position: number): Promise<void> {
+    await this.updateComplete;
+    const el = this.scroller;
+    if (el && position > 0) el.scrollTo({ top: position * (el.scrollHeight - el.clientHeight) });
+  }
+
   /** Scrolls the article by about a screen (Space / Shift+Space from anywhere). */
   scrollPage(direction: 1 | -1): void {
     const el = this.scroller;
@@ -583,11 +597,11 @@ export class BsReader extends LitElement {
     return html`<article aria-labelledby="article-title" class=${this.related.length ? 'with-related' : ''}>
       <header>
         ${a.source ? html`<p class="kicker" dir="auto">${a.source}</p>` : nothing}
-        <h1 id="article-title" dir="auto">${this.marked(a.title)}</h1>
+        <h1 id="article-title" dir="auto" lang=${a.lang ?? nothing}>${this.marked(a.title)}</h1>
         <p class="byline">${meta.map((m, i) => html`${i ? html`<span class="sep" aria-hidden="true">·</span>` : nothing}${m}`)}</p>
-        ${a.lead ? html`<p class="lead" dir="auto">${this.marked(a.lead)}</p>` : nothing}
+        ${a.lead ? html`<p class="lead" dir="auto" lang=${a.lang ?? nothing}>${this.marked(a.lead)}</p>` : nothing}
       </header>
-      <div class="body" dir="auto" @click=${this.onBodyClick} @auxclick=${this.onBodyClick} @keydown=${this.onBodyKey} @error=${this.onImageError}>
+      <div class="body" dir="auto" lang=${a.lang ?? nothing} @click=${this.onBodyClick} @auxclick=${this.onBodyClick} @keydown=${this.onBodyKey} @error=${this.onImageError}>
         ${unsafeHTML(this.bodyHtml(a))}
       </div>
       ${attribution
