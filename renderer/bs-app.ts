@@ -211,11 +211,11 @@ export class BsApp extends LitElement {
         font-size: 12.5px;
         color: var(--bs-text-muted, #6a6864);
       }
-      .list-heading .save:not([disabled]) {
+      .list-heading .save:not([aria-disabled='true']) {
         color: var(--bs-accent, #2c5d8f);
       }
-      .list-heading .save[disabled] {
-        opacity: 1;
+      .list-heading .save[aria-disabled='true'] {
+        cursor: default;
       }
       .list-heading .save svg {
         width: 14px;
@@ -709,6 +709,8 @@ export class BsApp extends LitElement {
       return;
     }
     const seq = ++this.openSeq;
+    // A link in the article (a related one, say) had focus: it goes with the article it was in.
+    const focusInReader = this.reader?.matches(':focus-within') ?? false;
     this.articleLoading = true;
     this.articleError = null;
     try {
@@ -729,11 +731,34 @@ export class BsApp extends LitElement {
       }
       if (!article.isRead) void this.setRead(article.id, true);
       this.keepPlace();
+      if (focusInReader) void this.keepFocusInReader();
     } catch (err) {
       if (seq === this.openSeq) [this.article, this.articleError] = [null, messageOf(err)];
     } finally {
       if (seq === this.openSeq) this.articleLoading = false;
     }
+  }
+
+  /** After the reader shows another article: if what had focus in it is gone, the reader pane takes it. */
+  private async keepFocusInReader(): Promise<void> {
+    await this.updateComplete;
+    await this.reader?.updateComplete;
+    if (this.reader && !this.reader.matches(':focus-within')) {
+      this.reader.shadowRoot?.querySelector<HTMLElement>('.scroll')?.focus({ preventScroll: true });
+    }
+  }
+
+  /** j, k and the view keys from the sidebar: the list they act on takes focus, as a click on it would. */
+  private focusListFromSidebar(): void {
+    if (this.renderRoot.querySelector('bs-sidebar')?.matches(':focus-within')) this.list?.focus();
+  }
+
+  /** The view keys (1, 2, 3): All articles, Unread, Starred, out of any search or source. */
+  private showView(filter: ListFilter): void {
+    this.filter = filter;
+    this.sourceId = null;
+    if (this.query || this.searchText) this.forgetSearch();
+    this.list?.focus();
   }
 
   private async setRead(id: number, read: boolean): Promise<void> {
@@ -826,6 +851,7 @@ export class BsApp extends LitElement {
   /** Shows a line in the status area; info lines go after a while, unless `sticky` (progress). */
   private notify(kind: 'error' | 'info', message: string, { sticky = false, action = null as { label: string; run: () => void } | null } = {}): void {
     clearTimeout(this.infoTimer);
+    this.noticeHeld = { focus: false, pointer: false };
     this.infoAction = kind === 'info' ? action : null;
     if (kind === 'error') {
       this.error = message;
@@ -833,9 +859,31 @@ export class BsApp extends LitElement {
     } else {
       this.info = message;
       // An offer to undo stays long enough to be read and reached.
-      if (!sticky) this.infoTimer = setTimeout(() => (this.info = this.infoAction = null), action ? 2 * INFO_NOTICE_MS : INFO_NOTICE_MS);
+      this.noticeMs = sticky ? null : action ? 2 * INFO_NOTICE_MS : INFO_NOTICE_MS;
+      this.startNoticeTimer();
     }
   }
+
+  /** How long the info notice stays once nothing holds it; null: until replaced. */
+  private noticeMs: number | null = null;
+  private noticeHeld = { focus: false, pointer: false };
+
+  private startNoticeTimer(): void {
+    clearTimeout(this.infoTimer);
+    if (this.noticeMs === null || this.noticeHeld.focus || this.noticeHeld.pointer) return;
+    this.infoTimer = setTimeout(() => (this.info = this.infoAction = null), this.noticeMs);
+  }
+
+  /** A notice being read or reached for (its Undo focused, the pointer on it) does not go away. */
+  private readonly holdNotice = (e: Event): void => {
+    this.noticeHeld[e.type === 'focusin' ? 'focus' : 'pointer'] = true;
+    clearTimeout(this.infoTimer);
+  };
+
+  private readonly releaseNotice = (e: Event): void => {
+    this.noticeHeld[e.type === 'focusout' ? 'focus' : 'pointer'] = false;
+    this.startNoticeTimer();
+  };
 
   // ---- deleting, marking all read ---------------------------------------------------------
 
@@ -847,6 +895,10 @@ export class BsApp extends LitElement {
       action: 'Delete',
     });
     if (!ok) return;
+    // As a mail reader does: the one after it takes its place (the one before, at the end).
+    const items = this.list?.items ?? [];
+    const at = items.findIndex((e) => e.id === id);
+    const next = at < 0 ? null : ([...items.slice(at + 1), ...items.slice(0, at).reverse()].find((e) => e.id !== null)?.id ?? null);
     try {
       await this.bridge.invoke('deleteArticles', { ids: [id] });
     } catch (err) {
@@ -854,11 +906,15 @@ export class BsApp extends LitElement {
       return;
     }
     if (this.article?.id === id) this.article = null;
-    if (this.selectedId === id) this.selectedId = null;
+    if (this.selectedId === id) this.selectedId = next;
     await this.loadSidebar();
     await this.list?.reload();
     this.refreshSavedSoon();
     this.notify('info', `Deleted “${name}”.`);
+    if (next !== null && this.selectedId === next) {
+      void this.open(next);
+      this.list?.revealSelected();
+    }
     this.list?.focus();
   }
 
@@ -993,11 +1049,22 @@ export class BsApp extends LitElement {
     if (path.some((n) => n instanceof HTMLElement && (n.isContentEditable || /^(input|textarea|select)$/.test(n.localName)))) return;
     const target = path[0];
     const onControl = target instanceof HTMLElement && (/^(button|a|summary)$/.test(target.localName) || target.hasAttribute('data-zoom'));
+    // Space does not follow a link (Enter does): on a link it scrolls the article like anywhere else.
+    const spaceActivates = onControl && (target as HTMLElement).localName !== 'a';
     const welcome = this.showWelcome;
 
     const actions: Record<string, () => void> = {
-      j: () => void this.list?.move(1),
-      k: () => void this.list?.move(-1),
+      j: () => {
+        this.focusListFromSidebar();
+        void this.list?.move(1);
+      },
+      k: () => {
+        this.focusListFromSidebar();
+        void this.list?.move(-1);
+      },
+      '1': () => this.showView('all'),
+      '2': () => this.showView('unread'),
+      '3': () => this.showView('starred'),
       o: () => this.openSelected(),
       Enter: () => this.openSelected(),
       ' ': () => this.reader?.scrollPage(e.shiftKey ? -1 : 1),
@@ -1016,7 +1083,7 @@ export class BsApp extends LitElement {
         else if (this.error || this.info) this.error = this.info = null;
       },
     };
-    if ((e.key === 'Enter' || e.key === ' ') && onControl) return;
+    if ((e.key === 'Enter' && onControl) || (e.key === ' ' && spaceActivates)) return;
     if (welcome && e.key !== '?' && e.key !== 'Escape' && e.key !== 'r') return;
     const action = actions[e.key];
     if (!action) return;
@@ -1130,7 +1197,13 @@ export class BsApp extends LitElement {
       <div class="notices">
         <div class="notice-region" role="status" aria-live="polite">
           ${this.info
-            ? html`<div class="notice info">
+            ? html`<div
+                class="notice info"
+                @focusin=${this.holdNotice}
+                @mouseenter=${this.holdNotice}
+                @focusout=${this.releaseNotice}
+                @mouseleave=${this.releaseNotice}
+              >
                 <span class="text">${this.info}</span>
                 ${this.infoAction ? html`<button class="btn undo" @click=${this.infoAction.run}>${this.infoAction.label}</button>` : nothing}
               </div>`
@@ -1219,9 +1292,9 @@ export class BsApp extends LitElement {
       <span class="total" role="status">${r ? (r.total === 0 ? 'No results' : `${formatCount(r.total)} ${r.total === 1 ? 'result' : 'results'}`) : ''}</span>
       <button
         class="btn save"
-        ?disabled=${saved || tooLong}
+        aria-disabled=${saved || tooLong ? 'true' : 'false'}
         title=${saved ? 'This search is in the sidebar' : tooLong ? 'Too long to save' : `Save “${clip(this.query)}” in the sidebar`}
-        @click=${() => void this.saveCurrentSearch()}
+        @click=${() => !saved && !tooLong && void this.saveCurrentSearch()}
       >
         ${saved ? icons.bookmarkFilled : icons.bookmark}${saved ? 'Saved' : 'Save search'}
       </button>

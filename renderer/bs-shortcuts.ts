@@ -8,6 +8,7 @@ export const SHORTCUTS: ReadonlyArray<[keys: string[], what: string]> = [
   [['j', '↓'], 'Next article'],
   [['k', '↑'], 'Previous article'],
   [['Enter', 'o'], 'Open the selected article'],
+  [['1', '2', '3'], 'All articles, Unread, Starred'],
   [['Space'], 'Scroll the article (Shift+Space back)'],
   [['s'], 'Star or unstar'],
   [['m'], 'Mark as read or unread'],
