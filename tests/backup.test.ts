@@ -73,10 +73,24 @@ describe('backups', () => {
     fs.writeFileSync(notes, 'not a database at all');
     await expect(restoreLibrary(notes, file)).rejects.toThrow(/not a readable library/);
 
-    // The library is open (its WAL holds writes): never replaced under the running app.
+    // The library is open (here by this process): never replaced under the running app, not even
+    // by the start-up check's restore of a damaged library (the app closes its own connection first).
     await expect(restoreLibrary(good, file)).rejects.toThrow(/the library is open/);
+    await expect(restoreLibrary(good, file, { damaged: true })).rejects.toThrow(/the library is open/);
     expect(count(file)).toBe(200);
+    expect(fs.readdirSync(dir).filter((n) => /before-restore|damaged-/.test(n))).toEqual([]);
     closeLibrary(db);
+  });
+
+  it('writes each backup as one file that needs nothing beside it', async () => {
+    const dir = tempDir();
+    const db = openLibrary(path.join(dir, 'library.sqlite'));
+    saveArticle(db, article());
+    const copy = await backupLibrary(db, path.join(dir, 'copy.sqlite'));
+    closeLibrary(db);
+    expect(fs.readFileSync(copy).subarray(18, 20)).toEqual(Buffer.from([1, 1])); // rollback journal, not WAL
+    expect(checkLibraryFile(copy).articles).toBe(1);
+    expect(fs.readdirSync(dir).sort()).toEqual(['copy.sqlite', 'library.sqlite']);
   });
 });
 
