@@ -33,7 +33,10 @@ const MAX_HEADING_CHARS = 100;
 // Shared helpers (also used by markdown.ts)
 // ---------------------------------------------------------------------------------------------
 
-/** markdown-it as both importers use it: no raw HTML (it comes out as text), no auto-linking. */
+/**
+ * markdown-it as both importers use it: no auto-linking, and no raw HTML (it comes out as text).
+ * markdown.ts turns raw HTML on for its own parser and judges each tag itself ("Raw HTML" there).
+ */
 export function createMarkdownIt(): MarkdownItInstance {
   const md = new MarkdownIt({ html: false, linkify: false });
   // Figures are built by the importers, with data-figure indexes the image cache relies on. An image
