@@ -119,7 +119,7 @@ export class BsArticleList extends LitElement {
         background: var(--bs-hover, rgb(0 0 0 / 0.04));
       }
       .row[aria-selected='true'] {
-        background: var(--bs-selected-bg, #dfe7f1);
+        background: var(--bs-selected-bg, #e2e9f2);
         color: var(--bs-selected-text, #111);
       }
       lit-virtualizer:focus .row[aria-selected='true'] {
@@ -223,23 +223,26 @@ export class BsArticleList extends LitElement {
         border-radius: 2px;
         padding: 0 1px;
       }
+      /* The separator is decoration in --bs-text-faint, which is too light on the selected row. */
+      .row[aria-selected='true'] .meta .sep {
+        color: inherit;
+      }
+      /*
+       * Colours, not opacity: a faded row would fade its marks too. The pairs are checked in
+       * tests/theme-contrast.test.ts.
+       */
       lit-virtualizer:focus .row[aria-selected='true'] .meta,
       lit-virtualizer:focus .row[aria-selected='true'] .lead,
       lit-virtualizer:focus .row[aria-selected='true'] .snippet {
-        color: inherit;
-        opacity: 0.85;
+        color: var(--bs-selected-focus-muted, #dfe7ee);
       }
-      lit-virtualizer:focus .row[aria-selected='true'] .where,
-      lit-virtualizer:focus .row[aria-selected='true'] .sep {
-        color: inherit;
-        background: rgb(255 255 255 / 0.16);
-      }
-      lit-virtualizer:focus .row[aria-selected='true'] .sep {
-        background: none;
+      lit-virtualizer:focus .row[aria-selected='true'] .where {
+        color: var(--bs-selected-focus-text, #fff);
+        background: var(--bs-selected-focus-tag-bg, #416d9a);
       }
       lit-virtualizer:focus .row[aria-selected='true'] mark {
-        background: var(--bs-mark-on-selected-bg, rgb(255 255 255 / 0.26));
-        color: inherit;
+        background: var(--bs-mark-on-selected-bg, #fbe7a1);
+        color: var(--bs-mark-on-selected-text, #111110);
       }
       .thumb {
         width: 64px;
@@ -287,6 +290,60 @@ export class BsArticleList extends LitElement {
         color: var(--bs-text-muted, #6a6864);
         font-size: 12px;
         pointer-events: none;
+      }
+      /*
+       * Forced colours (Windows high contrast): the theme's backgrounds all become Canvas, so the
+       * selection, the unread dots and the list's focus are drawn in the person's system colours.
+       * Each selector is at least as specific as the one it replaces (the focused-list ones).
+       */
+      @media (forced-colors: active) {
+        lit-virtualizer:focus-visible,
+        lit-virtualizer[aria-activedescendant]:focus-visible {
+          outline: 2px solid CanvasText;
+          outline-offset: -2px;
+        }
+        /*
+         * Not adjusted (every colour in it is a system colour set here): the browser would put a
+         * Canvas backplate behind each line of HighlightText.
+         */
+        .row[aria-selected='true'],
+        lit-virtualizer:focus .row[aria-selected='true'] {
+          forced-color-adjust: none;
+          background: Highlight;
+          color: HighlightText;
+          border-bottom-color: CanvasText;
+        }
+        .row[aria-selected='true'] .thumb {
+          background: Canvas;
+        }
+        /* The focused list's selected row: a ring inside it as well (the list's own is under the rows). */
+        lit-virtualizer:focus-visible .row[aria-selected='true'] {
+          outline: 2px solid HighlightText;
+          outline-offset: -4px;
+        }
+        /* (Icons follow the text: sharedStyles.) */
+        .row[aria-selected='true'] :is(.title, .meta, .lead, .snippet, .sep, .where),
+        lit-virtualizer:focus .row[aria-selected='true'] :is(.title, .meta, .lead, .snippet, .sep, .where) {
+          color: inherit;
+        }
+        .meta .where,
+        lit-virtualizer:focus .row[aria-selected='true'] .where {
+          background: transparent;
+          outline: 1px solid currentColor;
+          outline-offset: -1px;
+        }
+        .dot {
+          background: CanvasText;
+        }
+        .row[aria-selected='true'] .dot,
+        lit-virtualizer:focus .row[aria-selected='true'] .dot {
+          background: HighlightText;
+        }
+        mark,
+        lit-virtualizer:focus .row[aria-selected='true'] mark {
+          background: Mark;
+          color: MarkText;
+        }
       }
     `,
   ];

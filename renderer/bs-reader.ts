@@ -362,6 +362,19 @@ export class BsReader extends LitElement {
       .empty.error {
         color: var(--bs-danger, #a3292c);
       }
+      /* Forced colours: marks in the system's Mark colours; the one scrolled to keeps a ring (no shadows there). */
+      @media (forced-colors: active) {
+        .body mark,
+        mark.bs-hit,
+        mark.bs-hit.first {
+          background: Mark;
+          color: MarkText;
+        }
+        mark.bs-hit.first {
+          outline: 2px solid CanvasText;
+          outline-offset: 1px;
+        }
+      }
     `,
   ];
 
@@ -453,10 +466,14 @@ export class BsReader extends LitElement {
     if (el && position > 0) el.scrollTo({ top: position * (el.scrollHeight - el.clientHeight) });
   }
 
-  /** Scrolls the article by about a screen (Space / Shift+Space from anywhere). */
+  /**
+   * Scrolls the article by about a screen (Space / Shift+Space from anywhere): smoothly, or in
+   * one step when the person asks for reduced motion.
+   */
   scrollPage(direction: 1 | -1): void {
     const el = this.scroller;
-    if (el) el.scrollBy({ top: direction * (el.clientHeight - 60), behavior: 'smooth' });
+    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (el) el.scrollBy({ top: direction * (el.clientHeight - 60), behavior: reduce ? 'instant' : 'smooth' });
   }
 
   get lightboxOpen(): boolean {

@@ -21,8 +21,9 @@ const WIDTHS: Array<[LineWidth, string]> = [
 ];
 
 /**
- * Reader settings in the toolbar: Theme (select), Smaller text / Larger text (buttons) and
- * Line width (select). It only reports changes; the app applies and saves them.
+ * Reader settings in the toolbar: Theme (select), "A− Smaller text" / "A+ Larger text" (buttons:
+ * their names start with what they show, for voice control) and Line width (select). It only
+ * reports changes; the app applies and saves them.
  *
  * @fires bs-settings-change - one setting changed (a partial Settings)
  */
@@ -114,7 +115,7 @@ export class BsSettings extends LitElement {
       <div class="size" role="group" aria-label="Text size">
         <button
           class="btn small"
-          aria-label="Smaller text"
+          aria-label="A− Smaller text"
           title="Smaller text"
           aria-disabled=${s.fontSize <= FONT_SIZE_MIN ? 'true' : 'false'}
           @click=${() => this.changeFontSize(s.fontSize - FONT_STEP)}
@@ -122,7 +123,7 @@ export class BsSettings extends LitElement {
         <span class="value" aria-live="polite" aria-label="Text size ${s.fontSize} pixels">${s.fontSize}</span>
         <button
           class="btn large"
-          aria-label="Larger text"
+          aria-label="A+ Larger text"
           title="Larger text"
           aria-disabled=${s.fontSize >= FONT_SIZE_MAX ? 'true' : 'false'}
           @click=${() => this.changeFontSize(s.fontSize + FONT_STEP)}

@@ -105,4 +105,38 @@ export const sharedStyles = css`
     font: 600 12px/1.4 var(--bs-font-ui, system-ui, sans-serif);
     text-align: center;
   }
+  /*
+   * Forced colours (Windows high contrast): the browser swaps the theme's colours for the
+   * person's system colours, but not an SVG's, and every background becomes Canvas. So icons
+   * follow the text around them, states that were a background (the current sidebar entry) or
+   * a fade (unavailable buttons) use system colours, and focus rings are CanvasText.
+   */
+  @media (forced-colors: active) {
+    /* !important: elements colour their icons with more specific rules (stars, warnings). */
+    svg {
+      color: inherit !important;
+    }
+    :focus-visible {
+      outline-color: CanvasText;
+    }
+    .btn[disabled],
+    .btn[aria-disabled='true'] {
+      opacity: 1;
+      color: GrayText;
+      border-color: GrayText;
+    }
+    /* The current entry of a navigation list (the sidebar), as specific as the rule it replaces and more. */
+    nav a[href][aria-current='page'] {
+      /* Not adjusted, or the browser puts a Canvas backplate behind the HighlightText. */
+      forced-color-adjust: none;
+      background: Highlight;
+      color: HighlightText;
+    }
+    nav a[href][aria-current='page'] * {
+      color: inherit;
+    }
+    nav a[href][aria-current='page']:focus-visible {
+      outline-color: HighlightText;
+    }
+  }
 `;

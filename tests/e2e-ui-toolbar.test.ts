@@ -29,8 +29,8 @@ function toolbarControls(page: Page): Array<[string, Locator]> {
     ['Mark as read', bar.getByRole('button', { name: /^Mark as (un)?read$/ })],
     ['Open original', bar.getByRole('button', { name: 'Open original', exact: true })],
     ['Theme', page.getByRole('combobox', { name: 'Theme' })],
-    ['Smaller text', button('Smaller text')],
-    ['Larger text', button('Larger text')],
+    ['Smaller text', button('A− Smaller text')],
+    ['Larger text', button('A+ Larger text')],
     ['Line width', page.getByRole('combobox', { name: 'Line width' })],
     ['Keyboard shortcuts', button('Keyboard shortcuts')],
   ];
