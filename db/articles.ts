@@ -129,6 +129,13 @@ function stmts(db: Database) {
   return s;
 }
 
+/*
+ * Every transaction that writes begins IMMEDIATE, taking the write lock first. One that began
+ * with a read (BEGIN DEFERRED) and then writes while another program (the CLI, the app) holds the
+ * lock fails at once with "database is locked": SQLite does not wait (busy_timeout) to turn a read
+ * transaction into a write one, as waiting could deadlock. tests/locking.test.ts.
+ */
+
 /**
  * Stores one article with its figures in one transaction: either all of it is saved or none.
  * A second save of the same article (same canonical URL, or same title and text) keeps the first.
@@ -323,7 +330,7 @@ export function setStarred(db: Database, id: number, starred: boolean): boolean 
 /** Sets read or unread on many articles at once (undoing "mark all as read"); returns how many changed. */
 export function setReadMany(db: Database, ids: readonly number[], read: boolean): number {
   const set = db.prepare('UPDATE articles SET is_read = ? WHERE id = ? AND is_read <> ?');
-  return db.transaction(() => ids.reduce((n, id) => n + set.run(read ? 1 : 0, id, read ? 1 : 0).changes, 0))();
+  return db.transaction(() => ids.reduce((n, id) => n + set.run(read ? 1 : 0, id, read ? 1 : 0).changes, 0)).immediate();
 }
 
 /**
@@ -343,7 +350,7 @@ export function markAllRead(db: Database, q: Pick<ListQuery, 'filter' | 'sourceI
     const read = db.prepare('UPDATE articles SET is_read = 1 WHERE id = ?');
     for (const id of ids) read.run(id);
     return ids;
-  })();
+  }).immediate();
 }
 
 /**
@@ -369,7 +376,7 @@ export function deleteArticles(db: Database, ids: readonly number[]): number {
     }
     deleteUnusedImages(db, hashes);
     return deleted;
-  })();
+  }).immediate();
 }
 
 export function deleteArticle(db: Database, id: number): boolean {

@@ -211,7 +211,7 @@ export function recordFeedFailure(db: Database, id: number, error: string, now: 
       id,
     );
     return { failures, nextAttemptAt };
-  })();
+  }).immediate(); // reads, then writes: see the note on IMMEDIATE in articles.ts
 }
 
 /** The guids of this feed's items the reader deleted (db/articles.ts deleteArticles): never stored again. */
@@ -330,7 +330,7 @@ export function storeFeedItem(db: Database, sourceId: number, input: FeedArticle
     });
     insertFigures(db, id, input.figures);
     return { status: 'new', id };
-  })();
+  }).immediate();
 }
 
 /**
@@ -375,5 +375,5 @@ export function removeFeed(db: Database, id: number, now = Date.now()): { delete
     const deleted = deleteArticles(db, ids);
     db.prepare(`DELETE FROM sources WHERE id = ?`).run(id);
     return { deleted, keptStarred: starred };
-  })();
+  }).immediate();
 }

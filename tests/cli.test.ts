@@ -4,6 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { ArticleDetail } from '../db/articles.js';
+import { closeLibrary, openLibrary } from '../db/library.js';
 import { formatArticle, formatSnippet } from '../main/cli/format.js';
 import { REPO, SHARED_FIXTURE, tempDir } from './helpers.js';
 
@@ -17,6 +18,13 @@ function broadsheet(db: string, ...args: string[]) {
 
 function library() {
   return path.join(tempDir(), 'library.sqlite');
+}
+
+/** An empty library, as the app makes on its first start (only importing makes one from the command line). */
+function emptyLibrary() {
+  const file = library();
+  closeLibrary(openLibrary(file));
+  return file;
 }
 
 describe('broadsheet import, show, list, search', () => {
@@ -109,7 +117,7 @@ describe('broadsheet import, show, list, search', () => {
   });
 
   it('tells an empty library what to do next', () => {
-    const r = broadsheet(library(), 'list');
+    const r = broadsheet(emptyLibrary(), 'list');
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('broadsheet import');
   });
@@ -229,8 +237,8 @@ describe('bad input', () => {
     const r = broadsheet(library(), 'imprt', 'x');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown command "imprt"');
-    expect(broadsheet(library(), 'show', 'abc').code).toBe(2);
-    expect(broadsheet(library(), 'list', '--limit', '-3').code).toBe(2);
+    expect(broadsheet(emptyLibrary(), 'show', 'abc').code).toBe(2);
+    expect(broadsheet(emptyLibrary(), 'list', '--limit', '-3').code).toBe(2);
   });
 });
 

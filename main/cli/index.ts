@@ -1,7 +1,18 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { closeLibrary, openLibrary, type Database } from '../../db/library.js';
+import {
+  checkIntegrity,
+  closeLibrary,
+  folderIsReadOnly,
+  copyInMemoryOf,
+  LibraryDamagedError,
+  LibraryMissingError,
+  libraryFile,
+  openLibrary,
+  type Database,
+} from '../../db/library.js';
 import { deleteArticles, getArticle, listArticles, markAllRead, setReadMany } from '../../db/articles.js';
+import { describeSqliteError, describeSystemError, oneLine, sqliteCode } from '../../db/errors.js';
 import { RANK_LIMIT, search } from '../../db/search.js';
 import { runDoctor } from '../../db/doctor.js';
 import type { ImportItem } from '../ingest/import.js';
@@ -86,23 +97,90 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   const file = values.db ?? defaultLibraryPath();
+  // Where the file name came from, for what to check when there is no library there.
+  const named = values.db !== undefined ? '--db' : process.env.BROADSHEET_DB ? 'BROADSHEET_DB' : null;
   let db: Database | undefined;
   try {
     if (command === 'restore') return await restore(file, rest, io);
     const handler = COMMANDS[command];
     if (!handler) throw new UsageError(`unknown command "${command}"`);
-    db = openLibrary(file);
-    return await handler({
-      db, rest, json: values.json ?? false, limit: parseLimit(values.limit), port: parsePort(values.port), io,
+    const ctx = {
+      rest, json: values.json ?? false, limit: parseLimit(values.limit), port: parsePort(values.port), io,
       all: values.all ?? false, folder: values.folder,
-    });
+    };
+    const access = accessOf(command, rest);
+    // A backup goes beside the library unless told where: not into a folder that cannot take it.
+    const nowhereBeside = () =>
+      new UsageError(`${file}: its folder is read-only, so the backup cannot go beside it: name the file to write (broadsheet backup FILE)`);
+    if (command === 'backup' && rest.length === 0 && folderIsReadOnly(file)) throw nowhereBeside();
+    try {
+      db = openFor(file, access, named, command);
+    } catch (err) {
+      if (command === 'doctor' && err instanceof LibraryDamagedError) return doctorDamaged(file, checkIntegrity(file), ctx.json, io);
+      throw err;
+    }
+    if (command === 'backup' && rest.length === 0 && copyInMemoryOf(db)) throw nowhereBeside();
+    return await handler({ ...ctx, db });
   } catch (err) {
-    io.err(`broadsheet: ${(err as Error).message}`);
+    io.err(`broadsheet: ${describeFailure(err, file, named)}`);
     if (err instanceof UsageError) return 2;
     return 1;
   } finally {
     if (db) closeLibrary(db);
   }
+}
+
+/**
+ * How a command uses the library. `create`: it may make a new one (an import, a first
+ * subscription, the web reader). `change`: it changes what is stored, so there must be a library
+ * there. `read`: it only reads; a library SQLite cannot write beside (a read-only folder or disk)
+ * is read all the same.
+ */
+type Access = 'create' | 'change' | 'read';
+
+function accessOf(command: string, rest: readonly string[]): Access {
+  switch (command) {
+    case 'import':
+    case 'save':
+    case 'web':
+      return 'create';
+    case 'delete':
+    case 'mark-read':
+      return 'change';
+    case 'feeds':
+      if (rest[0] === 'add') return 'create';
+      return rest[0] === 'refresh' || rest[0] === 'remove' || rest[0] === 'full-text' ? 'change' : 'read';
+    case 'opml':
+      return rest[0] === 'import' ? 'create' : 'read';
+    default:
+      return 'read'; // list, show, search, doctor, backup
+  }
+}
+
+/**
+ * Opens the library as the command needs it. Only `create` commands make a new library: a
+ * mistyped --db (or an empty file) is refused by the others, not turned into an empty library.
+ * Without --db or BROADSHEET_DB, the app's own library not made yet (a first run) is an empty
+ * library for whatever lists or searches, and nothing is created.
+ */
+function openFor(file: string, access: Access, named: string | null, command: string): Database {
+  if (access === 'create') return openLibrary(file);
+  try {
+    return openLibrary(file, { mustExist: true, readOnlyFallback: access === 'read' });
+  } catch (err) {
+    if (err instanceof LibraryMissingError && named === null && command !== 'doctor' && command !== 'backup') return openLibrary(':memory:');
+    throw err;
+  }
+}
+
+/** What went wrong, in one line that names the library (or the file) it is about. */
+function describeFailure(err: unknown, file: string, named: string | null): string {
+  if (err instanceof LibraryMissingError) {
+    const check = named ? `, or check ${named}` : '';
+    return `no library at ${file}${named ? '' : ' yet'} (${err.empty ? 'the file is empty; ' : ''}import something first${check})`;
+  }
+  if (sqliteCode(err)) return `${file}: ${describeSqliteError(err)}`;
+  return describeSystemError(err) ?? oneLine((err as Error)?.message ?? String(err));
 }
 
 /** What stands in for a word that starts with one dash while parseArgs reads the options. */
@@ -229,8 +307,12 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
 
   delete({ db, rest, json, io }) {
     const ids = articleIds('delete', rest);
-    const found = ids.map((id) => ({ id, title: getArticle(db, id)?.title ?? null }));
-    deleteArticles(db, found.filter((f) => f.title !== null).map((f) => f.id));
+    // One write transaction: what is reported deleted is what was there to delete.
+    const found = db.transaction(() => {
+      const titles = ids.map((id) => ({ id, title: getArticle(db, id)?.title ?? null }));
+      deleteArticles(db, titles.filter((f) => f.title !== null).map((f) => f.id));
+      return titles;
+    }).immediate();
     if (json) io.out(JSON.stringify(found.map((f) => ({ id: f.id, deleted: f.title !== null })), null, 2));
     for (const f of found) {
       if (json) continue;
@@ -263,21 +345,79 @@ const COMMANDS: Record<string, (ctx: Ctx) => Promise<number> | number> = {
   },
 
   doctor({ db, json, io }) {
-    const r = runDoctor(db);
-    if (json) io.out(JSON.stringify(r, null, 2));
+    const file = libraryFile(db);
+    const copy = copyInMemoryOf(db);
+    let r: ReturnType<typeof runDoctor>;
+    try {
+      r = runDoctor(db);
+    } catch (err) {
+      // SQLite cannot get through the file: that is the finding.
+      if (sqliteCode(err).startsWith('SQLITE_CORRUPT') || sqliteCode(err) === 'SQLITE_NOTADB') return doctorDamaged(file, null, json, io);
+      throw err;
+    }
+    // A library SQLite may only read cannot run the search index's own check (it is a write).
+    const indexUnchecked = /readonly/i.test(r.searchIndex);
+    const ok = r.ok || (indexUnchecked && integrityProblems(r.integrity).length === 0);
+    if (json) io.out(JSON.stringify({ ...r, ok, file, ...(copy ? { journalMode: copy.journalMode } : {}) }, null, 2));
     else {
-      io.out(`library:        ${r.file}`);
+      io.out(`library:        ${file}${copy ? ' (its folder is read-only: read from a copy in memory)' : ''}`);
       io.out(`schema version: ${r.schemaVersion}`);
-      io.out(`integrity:      ${r.integrity.join('; ')}`);
-      io.out(`search index:   ${r.searchIndex}`);
-      io.out(`journal:        ${r.journalMode}`);
+      printIntegrity(r.integrity, io);
+      io.out(`search index:   ${indexUnchecked ? 'not checked (the library is read-only)' : describeIndex(r.searchIndex)}`);
+      io.out(`journal:        ${copy?.journalMode ?? r.journalMode}`);
       const c = r.counts;
       io.out(`articles:       ${c.articles} (${c.unread} unread, ${c.starred} starred)`);
       io.out(`figures:        ${c.figures}, images stored: ${c.images}, sources: ${c.sources}`);
     }
-    return r.ok ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };
+
+const RESTORE_HINT = 'restore a backup with `broadsheet restore FILE`';
+const INDENT = ' '.repeat('integrity:      '.length);
+
+/**
+ * SQLite's findings, one to a line. An entry may hold several lines, the first of them naming the
+ * database ("*** in database main ***"), which says nothing here.
+ */
+function integrityProblems(entries: readonly string[]): string[] {
+  return entries
+    .flatMap((e) => e.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'ok' && !(line.startsWith('*** in database ') && line.endsWith(' ***')));
+}
+
+function printIntegrity(entries: readonly string[], io: Io): void {
+  const problems = integrityProblems(entries);
+  if (problems.length === 0) {
+    io.out('integrity:      ok');
+    return;
+  }
+  io.out(`integrity:      damaged: SQLite found ${problems.length} problem${problems.length === 1 ? '' : 's'} (${RESTORE_HINT})`);
+  const shown = 20;
+  for (const p of problems.slice(0, shown)) io.out(`${INDENT}${p}`);
+  if (problems.length > shown) io.out(`${INDENT}… and ${problems.length - shown} more`);
+}
+
+function describeIndex(result: string): string {
+  if (result === 'ok') return 'ok';
+  if (/malformed|corrupt/i.test(result)) return `damaged (${RESTORE_HINT})`;
+  return `could not be checked (${oneLine(result)})`;
+}
+
+/** `broadsheet doctor` on a file SQLite cannot open as a library: what its check says, and exit 1. */
+function doctorDamaged(file: string, integrity: string[] | null, json: boolean, io: Io): number {
+  const unreadable = 'SQLite cannot read the file (cut short, or overwritten in places)';
+  const problems = integrity && integrityProblems(integrity).length > 0 ? integrity : null;
+  if (json) {
+    io.out(JSON.stringify({ ok: false, file, integrity: problems ?? [unreadable] }, null, 2));
+    return 1;
+  }
+  io.out(`library:        ${file}`);
+  if (problems) printIntegrity(problems, io);
+  else io.out(`integrity:      damaged: ${unreadable}; ${RESTORE_HINT}`);
+  return 1;
+}
 
 /** `broadsheet save URL`: one web page, its pictures stored with it. Exit 1 only when the page failed. */
 async function save({ db, rest, json, io }: Ctx): Promise<number> {

@@ -20,6 +20,7 @@ import { parseHtmlBounded } from '../ingest/parse-pool.js';
 import { storeArticleImages } from '../ingest/images.js';
 import { fetchPage } from '../ingest/save-page.js';
 import { articleLang } from '../../db/lang.js';
+import { describeSqliteError, sqliteCode } from '../../db/errors.js';
 import { reasonOf, type ParsedArticle, type ParsedFigure } from '../ingest/types.js';
 import { sniffHtmlCharset, startsWithAfterProlog } from '../ingest/sniff.js';
 import { checkUrl, decodeText, fetchBounded, FetchError, type FetchResult } from '../net/fetch.js';
@@ -86,19 +87,32 @@ export async function refreshFeeds(db: Database, opts: RefreshOptions = {}): Pro
 
   return Promise.all(
     targets.map(async (id): Promise<FeedRefreshResult> => {
-      const feed = getFeed(db, id);
       let result: FeedRefreshResult;
-      if (!feed) {
-        result = { id, title: '', url: '', status: 'failed', new: 0, updated: 0, unchanged: 0, unreadable: [], error: `no feed with id ${id}`, nextAttemptAt: null };
-      } else if (due && !due.has(id)) {
-        result = { ...blank(feed), status: 'skipped', nextAttemptAt: feed.nextAttemptAt };
-      } else {
-        result = await feeds(() => refreshOne(run, feed));
+      let feed: FeedRecord | null = null;
+      try {
+        feed = getFeed(db, id);
+        const found = feed;
+        if (!found) {
+          result = failed(id, `no feed with id ${id}`);
+        } else if (due && !due.has(id)) {
+          result = { ...blank(found), status: 'skipped', nextAttemptAt: found.nextAttemptAt };
+        } else {
+          result = await feeds(() => refreshOne(run, found));
+        }
+      } catch (err) {
+        // Every feed is reported, whatever happens to one of them (the library unreadable meanwhile).
+        result = feed
+          ? { ...blank(feed), status: 'failed', error: describeError(err, feed.url) }
+          : failed(id, `feed #${id} could not be read: ${describeSqliteError(err)}`);
       }
       opts.onResult?.(result);
       return result;
     }),
   );
+}
+
+function failed(id: number, error: string): FeedRefreshResult {
+  return { id, title: '', url: '', status: 'failed', new: 0, updated: 0, unchanged: 0, unreadable: [], error, nextAttemptAt: null };
 }
 
 function newRun(db: Database, opts: Pick<RefreshOptions, 'concurrency' | 'images' | 'now' | 'timeoutMs'>): Run {
@@ -150,9 +164,14 @@ async function refreshOne(run: Run, feed: FeedRecord): Promise<FeedRefreshResult
     return { ...blank(feed), title: after?.title ?? feed.title, url: after?.url ?? feed.url, ...counts, unreadable: prepared.unreadable, nextAttemptAt: after?.nextAttemptAt ?? null };
   } catch (err) {
     const error = describeError(err, feed.url);
-    if (!getFeed(db, feed.id)) return { ...blank(feed), status: 'failed', error, nextAttemptAt: null };
-    const { nextAttemptAt } = recordFeedFailure(db, feed.id, error, fetchedAt);
-    return { ...blank(feed), status: 'failed', error, nextAttemptAt };
+    try {
+      if (!getFeed(db, feed.id)) return { ...blank(feed), status: 'failed', error, nextAttemptAt: null };
+      const { nextAttemptAt } = recordFeedFailure(db, feed.id, error, fetchedAt);
+      return { ...blank(feed), status: 'failed', error, nextAttemptAt };
+    } catch (recordErr) {
+      // The failure is still this feed's to report, and the others go on.
+      return { ...blank(feed), status: 'failed', error: `${error} (not recorded: ${describeSqliteError(recordErr)})`, nextAttemptAt: null };
+    }
   }
 }
 
@@ -183,6 +202,7 @@ function follow(db: Database, feed: FeedRecord, res: FetchResult): void {
 function describeError(err: unknown, url: string): string {
   if (err instanceof FetchError) return err.message;
   if (err instanceof FeedError) return err.message;
+  if (sqliteCode(err)) return `${url}: could not be stored: ${describeSqliteError(err)}`;
   return `${url}: could not be refreshed (${(err as Error)?.message ?? String(err)})`;
 }
 

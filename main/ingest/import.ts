@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { saveArticle } from '../../db/articles.js';
-import { describeSqliteError } from '../../db/errors.js';
+import { describeSqliteError, failsEveryWrite } from '../../db/errors.js';
 import { describeFsError, listArticleFiles, readArticleFile, ARTICLE_EXTENSIONS } from './file.js';
 import { isLocalPath, reasonOf, type ParsedArticle } from './types.js';
 
@@ -96,6 +96,11 @@ export type Parsed = { file: string; article: ParsedArticle } | { file: string; 
 /**
  * Stores parsed articles: one transaction for the batch (one fsync instead of hundreds), one
  * savepoint per article (so a failing article rolls back alone, figures and index included).
+ *
+ * When the batch as a whole cannot be stored (the disk fills up when it is committed, or SQLite
+ * had to roll all of it back), its articles are stored again one at a time, so that only those
+ * that do not fit fail: each file succeeds or fails on its own. A library that cannot be written
+ * at all (read-only, busy, damaged) is not tried article by article: every file says why.
  */
 export function saveParsed(
   db: Database,
@@ -103,16 +108,40 @@ export function saveParsed(
   opts: { origin?: (file: string) => string } = {},
 ): ImportItem[] {
   const origin = opts.origin ?? ((file: string) => path.resolve(file));
-  let out: ImportItem[] = [];
   try {
-    out = saveBatch(db, parsed, origin);
+    return saveBatch(db, parsed, origin);
   } catch (err) {
-    // The batch as a whole could not begin or commit (read-only library, full disk): it was
-    // rolled back, so nothing of it is stored, and every file says why.
-    const reason = `could not be stored: ${describeSqliteError(err)}`;
-    out = parsed.map((p) => ({ path: p.file, status: 'failed', reason: 'error' in p ? p.error : reason }));
+    // Rolled back: nothing of the batch is stored.
+    const cause = err instanceof BatchRolledBack ? err.cause : err;
+    if (failsEveryWrite(cause) || db.inTransaction) return parsed.map((p) => failedItem(p, cause));
+  }
+  const out: ImportItem[] = [];
+  let fatal: unknown = null;
+  for (const p of parsed) {
+    if ('error' in p || fatal !== null) {
+      out.push(failedItem(p, fatal));
+      continue;
+    }
+    try {
+      const r = saveArticle(db, { ...p.article, origin: origin(p.file) });
+      out.push({ path: p.file, status: r.status, id: r.id, title: p.article.title });
+    } catch (err) {
+      out.push(failedItem(p, err));
+      if (failsEveryWrite(err)) fatal = err;
+    }
   }
   return out;
+}
+
+function failedItem(p: Parsed, err: unknown): ImportItem {
+  return { path: p.file, status: 'failed', reason: 'error' in p ? p.error : `could not be stored: ${describeSqliteError(err)}` };
+}
+
+/** SQLite rolled the whole batch back while storing one of its articles (see saveBatch). */
+class BatchRolledBack extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the batch was rolled back');
+  }
 }
 
 function saveBatch(db: Database, parsed: readonly Parsed[], origin: (file: string) => string): ImportItem[] {
@@ -127,7 +156,11 @@ function saveBatch(db: Database, parsed: readonly Parsed[], origin: (file: strin
         const r = saveArticle(db, { ...p.article, origin: origin(p.file) });
         out.push({ path: p.file, status: r.status, id: r.id, title: p.article.title });
       } catch (err) {
-        out.push({ path: p.file, status: 'failed', reason: `could not be stored: ${describeSqliteError(err)}` });
+        // A full disk can make SQLite roll back the whole transaction, not only this article's
+        // savepoint. Going on would store the next articles each in a transaction of its own
+        // and then fail the batch's commit: stop, and let saveParsed store them one by one.
+        if (!db.inTransaction) throw new BatchRolledBack(err);
+        out.push(failedItem(p, err));
       }
     }
   }).immediate();
