@@ -1,15 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { saveArticle } from '../db/articles.js';
 import { openLibrary } from '../db/library.js';
 import { createDispatcher } from '../main/api/handlers.js';
 import type { ArticleView, ImportResult, ListPage, Settings, Sidebar } from '../preload/api.js';
-import { SHARED_FIXTURE, tempDir } from './helpers.js';
+import { SHARED_FIXTURE, article, tempDir } from './helpers.js';
 
 function library() {
   const db = openLibrary(path.join(tempDir(), 'library.sqlite'));
   return { db, dispatch: createDispatcher(db) };
 }
+
+describe('failures', () => {
+  it("say SQLite's reason in plain words, for the page to show after \"Could not …\"", async () => {
+    const file = path.join(tempDir(), 'library.sqlite');
+    const writable = openLibrary(file);
+    saveArticle(writable, article());
+    writable.close();
+    const dispatch = createDispatcher(openLibrary(file, { readonly: true }));
+    await expect(dispatch('markAllRead', {})).rejects.toThrow(/^the library is read-only \(check the file and folder permissions\)$/);
+  });
+});
 
 describe('the handler table', () => {
   it('imports files sent by the page, one outcome per file', async () => {

@@ -9,6 +9,7 @@ import {
   deleteArticles,
   sidebarCounts,
 } from '../../db/articles.js';
+import { describeSqliteError, sqliteCode } from '../../db/errors.js';
 import { search } from '../../db/search.js';
 import { relatedArticles } from '../../db/related.js';
 import { deleteSavedSearch, listSavedSearches, saveSearch } from '../../db/saved-searches.js';
@@ -183,7 +184,8 @@ export function createDispatcher(db: Database): Dispatch {
       return await handler(parsed.data);
     } catch (err) {
       if (err instanceof ApiError) throw err;
-      throw new ApiError(`${channel} failed: ${(err as Error).message}`);
+      // The page shows this after "Could not …": SQLite's reasons in plain words, not its own.
+      throw new ApiError(sqliteCode(err) ? describeSqliteError(err) : `${channel} failed: ${(err as Error).message}`);
     }
   };
 }

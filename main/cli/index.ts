@@ -56,7 +56,7 @@ Commands:
   mark-read ID...|--all     mark articles as read, or every unread one
   search QUERY [--limit N]  ranked full-text search with snippets
   doctor                    check the library file and print what it holds
-  backup [FILE]             a consistent copy of the library (default: backups/ beside it)
+  backup [FILE|FOLDER]      a consistent copy of the library (default: backups/ beside it)
   restore FILE              replace the library with a backup (checked first; quit the app)
   web [--port N]            serve the reader on 127.0.0.1 (prints its address first)
   feeds add URL             subscribe (a feed, or a page naming one) and fetch it now; --folder NAME
