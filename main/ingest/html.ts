@@ -54,6 +54,7 @@ function extract(doc: Document, pageUrl: string | undefined): ParsedArticle {
   removeKicker(doc, meta.title);
   removeSignupForms(doc);
   unwrapNoscriptImages(doc);
+  removeFigureControls(doc);
   const images = markImages(doc);
   markSequence(doc, images);
   const leadZone = markLeadFigures(doc, images, meta.title);
@@ -348,7 +349,7 @@ function isBylineElement(el: Element): boolean {
  * Readability removes only the first byline it sees, and none at all once the page's metadata
  * names an author, so "By Jane Doe" lines stay in its output. We remove them ourselves: every
  * byline element that starts with "By" or names the author. Returns the author, falling back to
- * the first byline's text.
+ * the first byline's text (without a <time> in it).
  */
 function removeBylines(doc: Document, metaAuthor: string | null): string | null {
   const bylines: Element[] = [];
@@ -357,7 +358,9 @@ function removeBylines(doc: Document, metaAuthor: string | null): string | null 
     if (bylines.at(-1)?.contains(el)) continue;
     if (isBylineElement(el)) bylines.push(el);
   }
-  const author = metaAuthor ?? cleanByline(bylines[0]?.textContent);
+  // Without the date: Reuters' byline box holds both ("Anna Hirtenstein" + <time>March 12, 2024…).
+  const first = bylines[0];
+  const author = metaAuthor ?? cleanByline(first && readableText(first, (el) => el.tagName === 'TIME'));
   const needle = author?.toLowerCase();
   for (const el of bylines) {
     const text = collapse(el.textContent ?? '');
@@ -414,7 +417,9 @@ const PHRASING = new Set(['TIME', 'SPAN', 'A', 'B', 'STRONG', 'EM', 'I', 'SMALL'
  * holds little besides a <time>; with no such block (a <span class="posted-on"> or a bare <time>
  * straight inside the <article>), the short line of inline content around it. A <time> inside a
  * sentence, or straight inside a list item or table cell, stays: a timeline of events is content
- * (a layout table around the page is not).
+ * (a layout table around the page is not). Never a block with a heading in it: a short headline
+ * in a <header> with the date ("Storm hits coast" + "12 March 2024") is under the limit too, and
+ * without its headline the lead photo after it was no longer recognised.
  */
 function removeDatelines(doc: Document): void {
   for (const time of Array.from(doc.body.querySelectorAll('time'))) {
@@ -424,6 +429,7 @@ function removeDatelines(doc: Document): void {
     let top: Element = time;
     for (let el = time.parentElement; el && el !== doc.body; el = el.parentElement) {
       if (el.matches('article, main, li, dd, td, th') || collapse(el.textContent ?? '').length > limit) break;
+      if (el.querySelector('h1, h2, h3, h4, h5, h6')) break;
       top = el;
       if (DATELINE_BLOCKS.has(el.tagName)) block = el;
     }
@@ -494,15 +500,16 @@ function removeSignupForms(doc: Document): void {
 /**
  * With scripting off, jsdom parses <noscript> as markup; lazy-loading pages put the real <img>
  * there, after a placeholder. Readability deletes every <noscript>, so the fallback is swapped in
- * (or unwrapped) first.
+ * (or unwrapped) first. The placeholder may come wrapped (<picture>, <span class="lazy-wrap">):
+ * then the one image in the wrapper is swapped, else the page's picture came out twice.
  */
 function unwrapNoscriptImages(doc: Document): void {
   for (const noscript of Array.from(doc.body.querySelectorAll('noscript'))) {
     const imgs = noscript.querySelectorAll('img');
     const img = imgs[0];
     if (imgs.length !== 1 || !img || collapse(noscript.textContent ?? '') !== '') continue;
-    const previous = noscript.previousElementSibling;
-    if (previous?.tagName === 'IMG') {
+    const previous = placeholderBefore(noscript, img);
+    if (previous) {
       if (!img.getAttribute('alt') && previous.getAttribute('alt')) img.setAttribute('alt', previous.getAttribute('alt')!);
       for (const attr of ['class', 'width', 'height']) {
         if (!img.hasAttribute(attr) && previous.hasAttribute(attr)) img.setAttribute(attr, previous.getAttribute(attr)!);
@@ -513,6 +520,41 @@ function unwrapNoscriptImages(doc: Document): void {
       noscript.replaceWith(img);
     }
   }
+}
+
+/**
+ * The <img> just before a <noscript>, on its own or as the only image of a wrapper with no text
+ * (not for a tracking pixel's <noscript> that happens to follow a photo).
+ */
+function placeholderBefore(noscript: Element, fallback: Element): Element | null {
+  const previous = noscript.previousElementSibling;
+  if (!previous || previous.tagName === 'IMG') return previous;
+  if (previous.tagName === 'NOSCRIPT' || isTrackingPixel(fallback) || textLongerThan(previous, 0)) return null;
+  const imgs = previous.querySelectorAll('img');
+  return imgs.length === 1 ? imgs[0]! : null;
+}
+
+/**
+ * A zoom button's icon, a "pin it" image or a blurred preview (old Medium: a 60 px thumbnail
+ * before the real image) inside a <figure> made it a figure of several images: the photo lost its
+ * caption to the icon, or the figure fell apart. They go, unless nothing else would be left.
+ */
+function removeFigureControls(doc: Document): void {
+  for (const figure of Array.from(doc.body.querySelectorAll('figure'))) {
+    const imgs = Array.from(figure.querySelectorAll('img'));
+    if (imgs.length < 2) continue;
+    const controls = imgs.filter((img) => isFigureControl(img, figure));
+    if (controls.length < imgs.length) for (const img of controls) img.remove();
+  }
+}
+
+function isFigureControl(img: Element, figure: Element): boolean {
+  if (isSmall(img)) return true;
+  for (let el: Element | null = img; el && el !== figure; el = el.parentElement) {
+    if (el.tagName === 'BUTTON' || el.getAttribute('role') === 'button') return true;
+    if (FIGURE_CONTROL.test(`${el.getAttribute('class') ?? ''} ${el.id}`)) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,6 +587,11 @@ function markImages(doc: Document): ImageInfo[] {
   const imageTables = new Map<Element, boolean>();
   for (const img of Array.from(doc.body.querySelectorAll('img'))) {
     if (img.closest('svg, math') || !img.isConnected) continue;
+    if (isEmoji(img)) {
+      // Part of the sentence: it stays there as the character it stands for.
+      img.replaceWith(doc.createTextNode(img.getAttribute('alt') ?? ''));
+      continue;
+    }
     const source = imageSource(img, doc.baseURI);
     if (!source || isTrackingPixel(img)) {
       img.remove();
@@ -557,13 +604,12 @@ function markImages(doc: Document): ImageInfo[] {
       continue;
     }
     const index = images.length;
-    const { container, caption } = findCaption(img, doc, imageTables);
+    const { container, caption, text: captionText } = findCaption(img, doc, imageTables);
     container.setAttribute(FIGURE_ATTR, String(index));
-    caption?.setAttribute(CAPTION_ATTR, String(index));
+    if (caption) markCaption(caption, index);
     img.setAttribute(IMG_ATTR, String(index));
     // A real src keeps the image alive through Readability's lazy-image clean-up.
     if (source.displayable) img.setAttribute('src', source.src);
-    const captionText = caption ? collapse(caption.textContent ?? '') : '';
     images.push({
       src: source.src,
       displayable: source.displayable,
@@ -573,17 +619,80 @@ function markImages(doc: Document): ImageInfo[] {
       restorable: (container.tagName === 'FIGURE' || captionText !== '') && !isInChrome(container, doc.body),
     });
   }
+  attachGalleryCaptions(doc, images);
   return images;
 }
 
-/** Numbers the page's blocks and images in document order (see ImageInfo.seq). */
+/**
+ * A gallery's own caption under its row of pictures (WordPress's figcaption.blocks-gallery-caption
+ * and Ghost's kg-gallery-card figcaption, in a <figure> around the pictures; Tuổi Trẻ's
+ * LayoutAlbumCaption after them) goes to the last picture, under which the page prints it, as a
+ * <figure> of several images gives its figcaption to the last. When that picture has a caption of
+ * its own, the gallery's stays in the text where it stood: no caption is shown twice.
+ */
+function attachGalleryCaptions(doc: Document, images: ImageInfo[]): void {
+  for (const caption of Array.from(doc.body.querySelectorAll('figure > figcaption, [class*="AlbumCaption"]'))) {
+    if (caption.closest(`[${CAPTION_ATTR}], [${FIGURE_ATTR}]`) || !isCaptionSized(caption)) continue;
+    // The <figure> around a figcaption; a class-named caption may sit a few wrappers below the gallery.
+    const levels = caption.tagName === 'FIGCAPTION' ? 1 : 3;
+    let gallery = caption.parentElement;
+    for (let i = 1; i < levels && gallery && gallery !== doc.body && !gallery.querySelector(`[${IMG_ATTR}]`); i++) gallery = gallery.parentElement;
+    const marked = gallery && gallery !== doc.body ? gallery.querySelectorAll(`[${IMG_ATTR}]`) : [];
+    const last = marked[marked.length - 1];
+    if (marked.length < 2 || !last || !(last.compareDocumentPosition(caption) & 4 /* FOLLOWING */)) continue;
+    const index = Number(last.getAttribute(IMG_ATTR));
+    if (images[index]!.caption) continue;
+    images[index]!.caption = readableText(caption);
+    markCaption(caption, index);
+  }
+}
+
+/**
+ * Marks a caption outside its figure, to be removed after Readability. Also the <p> that is all a
+ * wrapper holds (<div class="caption"><p>…</p></div>): Readability puts that <p> in the div's place.
+ */
+function markCaption(caption: Element, index: number): void {
+  caption.setAttribute(CAPTION_ATTR, String(index));
+  const only = soleChild(caption);
+  if (only && (only as Element).tagName === 'P') (only as Element).setAttribute(CAPTION_ATTR, String(index));
+}
+
+/**
+ * Numbers the page's blocks and images in document order (see ImageInfo.seq). A <div> of text is
+ * a paragraph too (Reuters' <div data-testid="paragraph-0">): without them a page of such
+ * paragraphs had no numbered block after its lead photo to put the photo back before. Readability
+ * puts such a div's text into a new <p> and lets that replace the div, losing our attribute; so
+ * the <p> is made here, with the attribute, and Readability takes it as it stands.
+ */
 function markSequence(doc: Document, images: ImageInfo[]): void {
-  const blocks = doc.body.querySelectorAll(`p, h1, h2, h3, h4, h5, h6, blockquote, pre, ul, ol, dl, table, figure, [${IMG_ATTR}]`);
-  blocks.forEach((el, seq) => {
+  const blocks = doc.body.querySelectorAll(`p, h1, h2, h3, h4, h5, h6, blockquote, pre, ul, ol, dl, table, figure, div, [${IMG_ATTR}]`);
+  let seq = 0;
+  for (let el of Array.from(blocks)) {
+    if (el.tagName === 'DIV') {
+      if (!isTextDiv(el)) continue;
+      const p = doc.createElement('p');
+      p.append(...Array.from(el.childNodes));
+      el.append(p);
+      el = p;
+    }
     el.setAttribute(SEQ_ATTR, String(seq));
     const index = el.getAttribute(IMG_ATTR);
     if (index !== null) images[Number(index)]!.seq = seq;
-  });
+    seq++;
+  }
+}
+
+/** What Readability counts as phrasing content, and so puts into a paragraph (a few more are rare). */
+const INLINE = new Set([...PHRASING, 'BR', 'IMG', 'PICTURE', 'Q', 'CODE', 'S', 'DEL', 'INS', 'KBD', 'VAR', 'SAMP', 'WBR', 'DFN', 'BDO', 'BDI']);
+
+/** Text straight inside it, and nothing but inline elements beside. Reads only its children. */
+function isTextDiv(div: Element): boolean {
+  let text = false;
+  for (let node = div.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === node.ELEMENT_NODE && !INLINE.has((node as Element).tagName)) return false;
+    if (node.nodeType === node.TEXT_NODE && (node.nodeValue ?? '').trim() !== '') text = true;
+  }
+  return text;
 }
 
 /** The seq range from the article's headline to the end of the article that holds it. */
@@ -626,6 +735,19 @@ function markLeadFigures(doc: Document, images: ImageInfo[], title: string): Lea
   return zone;
 }
 
+/** WordPress, Twemoji and forum smileys: <img class="emoji" alt="😀" src=".../1f600.svg">. */
+const EMOJI_CLASS = /(?:^|\s)(?:emoji|emoticon|smiley|wp-smiley|twemoji)(?:$|\s)/i;
+
+/** Emoji or pictographs only (the alt of an emoji image), with their joiners and variation selectors. */
+const EMOJI_ALT = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3\s]+$/u;
+
+/** An emoji drawn as an image: text, not a figure. */
+function isEmoji(img: Element): boolean {
+  const alt = (img.getAttribute('alt') ?? '').trim();
+  return EMOJI_CLASS.test(img.getAttribute('class') ?? '') ||
+    (alt.length <= 16 && /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u.test(alt) && EMOJI_ALT.test(alt));
+}
+
 /** Declared under 100 pixels wide or high: an icon or author picture, not a photo. A percentage is no size. */
 function isSmall(img: Element): boolean {
   return ['width', 'height'].some((name) => {
@@ -650,37 +772,199 @@ function isIcon(img: Element, body: Element): boolean {
   return false;
 }
 
-const CAPTION_CLASS = /(?:^|[\s_-])(?:wp-caption-text|caption|image-caption|img-caption|photo-caption|image_desc|image-desc)(?:$|[\s_-])/i;
+/** Old Wikipedia's thumbcaption, and the class names CMSs give a caption. */
+const CAPTION_CLASS = /(?:^|[\s_-])(?:wp-caption-text|caption|image-caption|img-caption|photo-caption|image_desc|image-desc|thumbcaption)(?:$|[\s_-])/i;
+
+interface FoundCaption {
+  /** The element the rebuilt figure replaces. */
+  container: Element;
+  /** The caption element when it lies outside the container (it is removed after Readability). */
+  caption: Element | null;
+  /** The caption as a reader sees it. */
+  text: string;
+}
 
 /** Where the image's caption is, and which element to replace with the rebuilt figure. */
-function findCaption(img: Element, doc: Document, imageTables: Map<Element, boolean>): { container: Element; caption: Element | null } {
+function findCaption(img: Element, doc: Document, imageTables: Map<Element, boolean>): FoundCaption {
   const figure = img.closest('figure');
-  if (figure && figure.querySelectorAll('img').length === 1) {
-    return { container: figure, caption: captionIn(figure, 'figcaption') };
-  }
+  if (figure && figure.querySelectorAll('img').length === 1) return figureCaption(figure);
   const wpCaption = img.closest('.wp-caption');
   if (wpCaption && wpCaption.querySelectorAll('img').length === 1) {
-    return { container: wpCaption, caption: captionIn(wpCaption, '.wp-caption-text, figcaption, p') };
+    return captionOf(wpCaption, captionIn(wpCaption, '.wp-caption-text, figcaption, p'));
   }
   const table = img.closest('table');
-  if (table && isImageTable(table, imageTables)) return { container: table, caption: tableCaption(table) };
+  if (table && isImageTable(table, imageTables)) return captionOf(table, tableCaption(table));
 
   const holder = imageHolder(img);
   const describedBy = img.getAttribute('aria-describedby');
   const described = describedBy ? doc.getElementById(describedBy) : null;
-  if (described && isCaptionSized(described)) return { container: holder, caption: described };
+  if (described && isCaptionSized(described)) return captionOf(holder, described);
   const next = holder.nextElementSibling;
   const nextIsCaption = next && (next.tagName === 'FIGCAPTION' || CAPTION_CLASS.test(next.getAttribute('class') ?? ''));
-  return { container: holder, caption: nextIsCaption && isCaptionSized(next) ? next : null };
+  if (nextIsCaption && isCaptionSized(next)) return captionOf(holder, next);
+  const line = nextContent(holder);
+  const isLine = line !== null && line.nodeType === line.ELEMENT_NODE && isCaptionLine(line as Element, holder);
+  return captionOf(holder, isLine ? line as Element : null);
+}
+
+function captionOf(container: Element, caption: Element | null): FoundCaption {
+  return { container, caption, text: caption ? readableText(caption) : '' };
+}
+
+/**
+ * A <figure>'s caption is all the text in it, the figcaption (or an element with a caption class)
+ * first: a credit beside the picture (<small class="credit">, BBC's "Image source, Getty Images")
+ * follows it, and a <figure> with a <div class="caption"> and no figcaption has its caption too.
+ * The figure is replaced whole, so text left out here would be lost. Not a "View larger" link to
+ * the picture's file, though.
+ */
+function figureCaption(figure: Element): FoundCaption {
+  const caption = captionIn(figure, 'figcaption') ??
+    Array.from(figure.querySelectorAll('[class]')).find((el) => CAPTION_CLASS.test(el.getAttribute('class')!) && isCaptionSized(el)) ?? null;
+  const main = caption ? readableText(caption) : '';
+  const rest = readableText(figure, (el) => el === caption || (el.tagName === 'A' && IMAGE_FILE.test(el.getAttribute('href') ?? '')));
+  return { container: figure, caption: null, text: rest.length > MAX_CAPTION ? main : joinCaption(main, rest) };
+}
+
+const IMAGE_FILE = /\.(?:jpe?g|png|gif|webp|avif)(?:[?#]|$)/i;
+
+/** "The old bridge" + "Photo: Reuters" → "The old bridge. Photo: Reuters". */
+function joinCaption(caption: string, credit: string): string {
+  if (!caption || caption.includes(credit)) return caption || credit;
+  return `${caption}${/[.!?…:;"”’»]$/.test(caption) ? '' : '.'} ${credit}`;
 }
 
 function captionIn(root: Element, selector: string): Element | null {
   return Array.from(root.querySelectorAll(selector)).find(isCaptionSized) ?? null;
 }
 
+/** Longer than this, the line under a picture is the article's text rather than its caption (as in the Markdown importer). */
+const MAX_LINE_CAPTION = 200;
+
+const EMPHASIS = new Set(['EM', 'I']);
+
+/**
+ * A caption written as the line under the picture and not marked as one, as the Markdown and text
+ * importers read it: a short paragraph wholly in italics, or centred under a centred picture
+ * (<p style="text-align:center"><img></p><p style="text-align:center">…</p>, common at Vietnamese
+ * papers), or an <em> alone after the picture (and a <br>) in the picture's own block.
+ */
+function isCaptionLine(line: Element, holder: Element): boolean {
+  const length = collapse(line.textContent ?? '').length;
+  if (length === 0 || length > MAX_LINE_CAPTION || line.querySelector('img')) return false;
+  if (EMPHASIS.has(line.tagName)) return nextContent(line) === null && previousContent(holder) === null;
+  if (!/^(?:P|DIV|CENTER)$/.test(line.tagName)) return false;
+  return isWhollyEmphasised(line) || (isCentred(line) && isCentred(holder));
+}
+
+/** <p><em>…</em></p>, also inside a <strong> or <span>. */
+function isWhollyEmphasised(block: Element): boolean {
+  let el = block;
+  for (;;) {
+    const only = soleChild(el);
+    if (!only || only.nodeType !== only.ELEMENT_NODE) return false;
+    el = only as Element;
+    if (EMPHASIS.has(el.tagName)) return true;
+    if (!/^(?:SPAN|STRONG|B|FONT|SMALL)$/.test(el.tagName)) return false;
+  }
+}
+
+function isCentred(el: Element): boolean {
+  return el.tagName === 'CENTER' || (el.getAttribute('align') ?? '').toLowerCase() === 'center' ||
+    /text-align\s*:\s*center/i.test(el.getAttribute('style') ?? '');
+}
+
+/** White space and comments do not count as content; a <br> does not either, for a caption line. */
+function isFiller(node: Node): boolean {
+  return node.nodeType === node.COMMENT_NODE || (node.nodeType === node.TEXT_NODE && (node.nodeValue ?? '').trim() === '') ||
+    (node as Element).tagName === 'BR';
+}
+
+function nextContent(node: Node): ChildNode | null {
+  let next = node.nextSibling;
+  while (next && isFiller(next)) next = next.nextSibling;
+  return next;
+}
+
+function previousContent(node: Node): ChildNode | null {
+  let previous = node.previousSibling;
+  while (previous && isFiller(previous)) previous = previous.previousSibling;
+  return previous;
+}
+
+/** The one child that is content, or null when there are none or several. */
+function soleChild(el: Element): ChildNode | null {
+  const first = el.firstChild && isFiller(el.firstChild) ? nextContent(el.firstChild) : el.firstChild;
+  return first && nextContent(first) === null ? first : null;
+}
+
+/** Longer than this, text is not a caption. */
+const MAX_CAPTION = 400;
+
 function isCaptionSized(el: Element): boolean {
   const length = collapse(el.textContent ?? '').length;
-  return length > 0 && length <= 400 && !el.querySelector('img');
+  return length > 0 && length <= MAX_CAPTION && !el.querySelector('img');
+}
+
+/** Elements with no caption text in them: the picture itself, media, controls, scripts. */
+const NOT_TEXT = new Set(['img', 'picture', 'source', 'video', 'audio', 'canvas', 'iframe', 'button', 'script', 'style', 'noscript', 'template', 'svg', 'math']);
+
+/** Labels only a screen reader hears (BBC's "Image caption, "; classes like VisuallyHidden, sr-only). */
+const SCREEN_READER_ONLY = /visually-?hidden|sr-only|screen-?reader|element-invisible|a11y-hidden/i;
+
+/** Zoom buttons, "pin it" links, icons, a preview standing in for the photo: not part of a figure. */
+const FIGURE_CONTROL = /(?:^|[\s_-])(?:icons?|pin-?it|pinterest|expand|enlarge|zoom|magnify|fullscreen|share|progressiveMedia-thumbnail|lqip)(?:$|[\s_-])/i;
+
+/** Reuters' "Purchase Licensing Rights, opens new tab" after each caption. */
+const LICENSING_LINK = /^\s*purchase licensing rights/i;
+
+function isHiddenOrControl(el: Element): boolean {
+  if (NOT_TEXT.has(el.localName) || el.hasAttribute('hidden') || el.getAttribute('role') === 'button') return true;
+  if (SCREEN_READER_ONLY.test(el.getAttribute('class') ?? '')) return true;
+  return el.localName === 'a' && (FIGURE_CONTROL.test(`${el.getAttribute('class') ?? ''} ${el.id}`) || LICENSING_LINK.test(el.textContent ?? ''));
+}
+
+/** Elements that start a line of their own, so their text never runs into the text before. */
+const LINE_BREAKING = new Set(['BR', 'P', 'DIV', 'FIGCAPTION', 'LI', 'UL', 'OL', 'DT', 'DD', 'BLOCKQUOTE', 'SECTION', 'HEADER', 'FOOTER', 'TABLE', 'CAPTION', 'TR', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
+
+/**
+ * Text as a reader sees it, without hidden labels and controls (and `skip`): a block, a <br> or
+ * the edge of an inline element where words would otherwise run together separate them. Captions
+ * put the credit in a span of its own: "on Tuesday.</span><span>Credit...</span><span>Haiyun
+ * Jiang" (NYT), "2024.<span class="article__credit">LUDOVIC MARIN" (Le Monde), "dawn<cite>Reuters".
+ * Only where a sentence ends, or a lower-case letter meets a capital, does an edge become a space:
+ * "<b>K</b>öln" stays one word.
+ */
+function readableText(root: Element, skip: (el: Element) => boolean = () => false): string {
+  let text = '';
+  let edge: 'none' | 'inline' | 'line' = 'none';
+  const add = (value: string): void => {
+    if (value === '') return;
+    const before = text[text.length - 1];
+    if (edge !== 'none' && before !== undefined && !isSpace(before) && !isSpace(value[0]) &&
+      (edge === 'line' || runsTogether(before, value[0]!))) text += ' ';
+    text += value;
+    edge = 'none';
+  };
+  const visit = (parent: Element): void => {
+    for (let node = parent.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === node.TEXT_NODE) add(node.nodeValue ?? '');
+      if (node.nodeType !== node.ELEMENT_NODE) continue;
+      const el = node as Element;
+      const line = LINE_BREAKING.has(el.tagName);
+      if (edge !== 'line') edge = line ? 'line' : 'inline';
+      if (!skip(el) && !isHiddenOrControl(el)) visit(el);
+      if (edge !== 'line') edge = line ? 'line' : 'inline';
+    }
+  };
+  visit(root);
+  return collapse(text);
+}
+
+/** Whether two characters from either side of an element's edge read as two words run together. */
+function runsTogether(before: string, after: string): boolean {
+  if (/[.!?…:;,]/.test(before)) return /[\p{L}\p{N}]/u.test(after);
+  return /[\p{Ll}\p{N}]/u.test(before) && /\p{Lu}/u.test(after);
 }
 
 /**
@@ -836,13 +1120,20 @@ function restoreDroppedFigures(body: Element, images: ImageInfo[], leadZone: Lea
   const doc = body.ownerDocument;
   // Never inside another figure's box: that box is about to be replaced whole.
   const outside = (anchor: Element): Element => anchor.closest(`[${FIGURE_ATTR}]`) ?? anchor;
+  // Several figures after one anchor (a dropped gallery) go after each other, not each straight
+  // after the anchor: that stored them in reverse.
+  const lastAfter = new Map<Element, Element>();
   images.forEach((info, index) => {
     if (survivors.has(index) || !info.restorable) return;
     const img = doc.createElement('img');
     img.setAttribute(IMG_ATTR, String(index));
     img.setAttribute(SEQ_ATTR, String(info.seq));
     if (info.seq < first && info.lead && leadsBack) outside(anchors[0]!.el).before(img);
-    else if (info.seq > first && info.seq < last) outside(anchors[lastIndexBelow(anchors, info.seq)]!.el).after(img);
+    else if (info.seq > first && info.seq < last) {
+      const anchor = outside(anchors[lastIndexBelow(anchors, info.seq)]!.el);
+      (lastAfter.get(anchor) ?? anchor).after(img);
+      lastAfter.set(anchor, img);
+    }
   });
 }
 
@@ -893,7 +1184,7 @@ function describeUnmarkedImage(img: Element, base: string): ImageInfo | null {
   return {
     ...source,
     alt: collapse(img.getAttribute('alt') ?? ''),
-    caption: caption ? collapse(caption.textContent ?? '') : '',
+    caption: caption ? readableText(caption) : '',
     seq: -1,
     restorable: false,
   };
