@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCorpus } from '../bench/corpus.js';
 import { saveArticle } from '../db/articles.js';
 import { closeLibrary, openLibrary } from '../db/library.js';
-import { startWebHost } from '../main/web/server.js';
-import { article, REPO, tempDir } from './helpers.js';
+import { apiHost, article, REPO, tempDir } from './helpers.js';
 
 describe('the app and the command line write to one library at once', () => {
   it('imports from the CLI while the page stars and reads articles, with no error on either side', async () => {
@@ -19,18 +18,7 @@ describe('the app and the command line write to one library at once', () => {
     // The "app": the web host on its own connection, as the library worker would be.
     const db = openLibrary(lib);
     const seeded = Array.from({ length: 20 }, () => saveArticle(db, article()).id);
-    const rendererDir = path.join(dir, 'renderer');
-    fs.mkdirSync(rendererDir);
-    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-    const host = await startWebHost({ db, rendererDir });
-    const call = async (channel: string, body: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${host.port}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-broadsheet-token': host.token },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { ok: boolean; error?: string };
-    };
+    const { host, call } = await apiHost(db);
 
     const cli = spawn(process.execPath, [path.join(REPO, 'main/cli/bin.mjs'), '--db', lib, 'import', files], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { ArticleInput } from '../db/articles.js';
+import type { Database } from '../db/library.js';
+import type { startWebHost } from '../main/web/server.js';
 
 const dirs: string[] = [];
 
@@ -37,4 +39,29 @@ export function article(over: Partial<ArticleInput> = {}): ArticleInput {
     figures: [],
     ...over,
   };
+}
+
+/**
+ * The web host (what the app's page talks to) over `db`, with a stand-in page, and `call` to use
+ * its API as the page does. Close the host when done.
+ */
+export async function apiHost(db: Database): Promise<{
+  host: Awaited<ReturnType<typeof startWebHost>>;
+  call: (channel: string, body: unknown) => Promise<{ ok: boolean; error?: string; result?: unknown }>;
+}> {
+  const rendererDir = path.join(tempDir(), 'renderer');
+  fs.mkdirSync(rendererDir);
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
+  // Loaded here, not with this file: most tests that use these helpers never start a host.
+  const { startWebHost: start } = await import('../main/web/server.js');
+  const host = await start({ db, rendererDir });
+  const call = async (channel: string, body: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-broadsheet-token': host.token },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as { ok: boolean; error?: string; result?: unknown };
+  };
+  return { host, call };
 }

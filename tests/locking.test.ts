@@ -16,9 +16,8 @@ import { deleteArticles, getArticle, markAllRead, saveArticle, setReadMany, setS
 import { getFeed, insertFeed, recordFeedFailure, removeFeed, storeFeedItem } from '../db/feeds.js';
 import { closeLibrary, openLibrary, type Database } from '../db/library.js';
 import { refreshFeeds } from '../main/feeds/refresh.js';
-import { startWebHost } from '../main/web/server.js';
 import { deadPort } from './net-server.js';
-import { article, REPO, tempDir } from './helpers.js';
+import { apiHost, article, REPO, tempDir } from './helpers.js';
 
 const BIN = path.join(REPO, 'main/cli/bin.mjs');
 /**
@@ -142,18 +141,7 @@ describe('writing while another program holds the write lock', () => {
   it('the web API deletes articles and marks them read while the CLI holds the lock', async () => {
     const { file, db } = library();
     const ids = Array.from({ length: 4 }, () => saveArticle(db, article()).id);
-    const rendererDir = path.join(tempDir(), 'renderer');
-    fs.mkdirSync(rendererDir);
-    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html>');
-    const host = await startWebHost({ db, rendererDir });
-    const call = async (channel: string, body: unknown) => {
-      const res = await fetch(`http://127.0.0.1:${host.port}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-broadsheet-token': host.token },
-        body: JSON.stringify(body),
-      });
-      return (await res.json()) as { ok: boolean; error?: string; result?: unknown };
-    };
+    const { host, call } = await apiHost(db);
     try {
       let holder = await holdWriteLock(file, 600);
       expect(await call('markAllRead', {})).toMatchObject({ ok: true });
