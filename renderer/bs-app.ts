@@ -13,6 +13,7 @@ import './bs-settings.js';
 import './bs-shortcuts.js';
 import type { BsShortcuts } from './bs-shortcuts.js';
 import './bs-sidebar.js';
+import type { BsSidebar } from './bs-sidebar.js';
 import './bs-welcome.js';
 import { bridgeContext } from './context.js';
 import { messageOf, type BsEvent, type BsEventDetails, type FeedAction } from './events.js';
@@ -40,6 +41,20 @@ const MAX_SAVED_QUERY = 1000;
 const SIDEBAR_REFRESH_MS = 600;
 const INFO_NOTICE_MS = 6000;
 
+/**
+ * How the window is laid out, by its width in CSS pixels (a zoomed window is narrower: 1280 px at
+ * 150 % is 853). 'wide': sidebar | list | reader. 'drawer' (below 960, where the three no longer
+ * fit): the sidebar is a drawer opened with the Library button. 'single' (below 720, where the
+ * reader beside the list would be a column of a few words): the list or the reader, one at a time.
+ */
+type LayoutMode = 'wide' | 'drawer' | 'single';
+const DRAWER_QUERY = '(width < 960px)';
+const SINGLE_QUERY = '(width < 720px)';
+
+function currentLayout(): LayoutMode {
+  return window.matchMedia(SINGLE_QUERY).matches ? 'single' : window.matchMedia(DRAWER_QUERY).matches ? 'drawer' : 'wide';
+}
+
 type Notice = { kind: 'error' | 'info'; message: string };
 type SearchSummary = BsEventDetails['bs-search-results'];
 
@@ -62,6 +77,8 @@ interface Place {
   articleId: number | null;
   /** How far down the article, 0–1. */
   position: number;
+  /** One pane at a time (a narrow window), and it was the reader. */
+  reading: boolean;
 }
 
 function readPlace(): Place | null {
@@ -77,6 +94,7 @@ function readPlace(): Place | null {
       searchText: text(raw.searchText),
       articleId: id(raw.articleId),
       position: typeof raw.position === 'number' && raw.position >= 0 && raw.position <= 1 ? raw.position : 0,
+      reading: raw.reading === true,
     };
   } catch {
     return null; // storage off, or not ours to read: start at the top
@@ -95,6 +113,12 @@ function writePlace(place: Place): void {
  * The whole window: sidebar | article list | reader, the status line and the overlays. Owns the
  * state (filter, search, selection, open article, settings), talks to the library through the
  * bridge, and implements the keyboard shortcuts (see bs-shortcuts.ts).
+ *
+ * Narrow (or zoomed) windows, see LayoutMode: below 960 CSS px the sidebar is a drawer opened
+ * with the Library button (Escape, a choice or a click outside closes it) and the reader's
+ * settings are in a "Reading options" panel; below 720 px the list and the reader take turns
+ * (a click or Enter shows the article, "Back to the list" or Escape the list; j and k go on in
+ * the reader).
  */
 @customElement('bs-app')
 export class BsApp extends LitElement {
@@ -104,6 +128,8 @@ export class BsApp extends LitElement {
       :host {
         display: block;
         height: 100%;
+        /* Nothing ever scrolls the window sideways, not even a control focused past its edge. */
+        overflow: clip;
       }
       .layout {
         display: grid;
@@ -120,6 +146,129 @@ export class BsApp extends LitElement {
         .layout.welcome {
           grid-template-columns: 196px minmax(0, 1fr);
         }
+      }
+      /*
+       * Narrow windows (see LayoutMode). Below 960 px the library is a drawer over the window; the
+       * list gets narrower before the reader does. Below 720 px the list and the reader share the
+       * whole window, the one not shown hidden (not removed: the list keeps its place and rows).
+       */
+      .layout.drawer {
+        grid-template-columns: min(320px, 40%) minmax(0, 1fr);
+      }
+      .layout.drawer.welcome,
+      .layout.single {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .layout.single > :is(.list-pane, bs-reader) {
+        grid-area: 1 / 1;
+      }
+      .layout.single > .list-pane {
+        border-right: 0;
+      }
+      /*
+       * The pane shown covers the other, which is hidden a moment later: focus moves from one to
+       * the other first (from a hidden element it would be lost, and come back with a keyboard
+       * focus ring after a click).
+       */
+      .layout.single:not(.reading) > .list-pane,
+      .layout.single.reading > bs-reader {
+        z-index: 1;
+      }
+      .layout.single.reading > .list-pane,
+      .layout.single:not(.reading) > bs-reader {
+        visibility: hidden;
+        transition: visibility 0s linear 0.1s;
+      }
+      .layout.drawer > bs-sidebar {
+        position: fixed;
+        z-index: 20;
+        inset-block: 0;
+        inset-inline-start: 0;
+        width: min(300px, calc(100vw - 48px));
+        box-shadow: var(--bs-shadow);
+        visibility: hidden;
+        transform: translateX(-100%);
+        transition:
+          transform var(--bs-duration, 120ms) ease-out,
+          visibility 0s linear var(--bs-duration, 120ms);
+      }
+      .layout.drawer-open > bs-sidebar {
+        visibility: visible;
+        transform: none;
+        transition: transform var(--bs-duration, 120ms) ease-out;
+      }
+      .scrim {
+        position: fixed;
+        inset: 0;
+        z-index: 19;
+        background: var(--bs-backdrop, rgb(20 20 18 / 0.55));
+      }
+      /* The reader's toolbar may wrap here (where the app asks it to), never cut a control off. */
+      .layout.drawer > bs-reader {
+        --bs-toolbar-wrap: wrap;
+      }
+      .search .library {
+        margin-inline: -4px 8px;
+      }
+      .welcome-pane .bar .library {
+        margin-inline-end: auto;
+      }
+      .back {
+        padding-inline: 8px 10px;
+      }
+      @media (width < 420px) {
+        .back .more {
+          display: none;
+        }
+      }
+      .options-button {
+        anchor-name: --bs-reading-options;
+        font: 600 14px/1 var(--bs-font-reading, Georgia, serif);
+      }
+      /* Reading options in a narrow window: a panel under its button, flipped up or over when there is no room. */
+      .options-panel {
+        position-anchor: --bs-reading-options;
+        inset: auto;
+        top: anchor(bottom);
+        right: anchor(right);
+        position-try-fallbacks: flip-block, flip-inline;
+        margin: 6px 0;
+        padding: 14px 14px 10px;
+        border: 1px solid var(--bs-border-strong, #d3d0c9);
+        border-radius: var(--bs-radius-m, 8px);
+        background: var(--bs-bg, #fff);
+        color: var(--bs-text, #1f1f1e);
+        box-shadow: var(--bs-shadow);
+      }
+      @supports not (anchor-name: --a) {
+        .options-panel {
+          top: 56px;
+          right: 8px;
+        }
+      }
+      .options-panel:popover-open {
+        display: grid;
+        grid-template-columns: auto auto;
+        gap: 10px 14px;
+      }
+      .options-panel .labels {
+        display: grid;
+        grid-auto-rows: 30px;
+        row-gap: 8px;
+        align-items: center;
+        font-size: 13px;
+        color: var(--bs-text-muted, #6a6864);
+      }
+      .options-panel bs-settings {
+        flex-direction: column;
+        align-items: flex-start;
+        gap: 8px;
+      }
+      .options-panel .shortcuts {
+        grid-column: 1 / -1;
+        justify-content: flex-start;
+        margin-inline: -8px;
+        color: var(--bs-text-muted, #6a6864);
       }
       .list-pane {
         display: flex;
@@ -357,6 +506,12 @@ export class BsApp extends LitElement {
   @state() private feeds: FeedView[] | null = null;
   /** "Refresh all" is running. */
   @state() private refreshing = false;
+  /** How the window is laid out for its width (LayoutMode). */
+  @state() private layoutMode: LayoutMode = currentLayout();
+  /** The library drawer is open (narrow windows). */
+  @state() private drawerOpen = false;
+  /** One pane at a time, and it is the reader (always false in the other layouts). */
+  @state() private reading = false;
 
   @query('bs-article-list') private list?: BsArticleList;
   @query('bs-reader') private reader?: BsReader;
@@ -367,6 +522,11 @@ export class BsApp extends LitElement {
   @query('bs-url-dialog.add-feed') private addFeedDialog?: BsUrlDialog;
   @query('bs-url-dialog.save-page') private savePageDialog?: BsUrlDialog;
   @query('bs-confirm-dialog') private confirmDialog?: BsConfirmDialog;
+  @query('bs-sidebar') private sidebar?: BsSidebar;
+  @query('.library') private libraryButton?: HTMLButtonElement;
+  @query('.options-panel') private optionsPanel?: HTMLElement;
+  @query('.options-button') private optionsButton?: HTMLButtonElement;
+  private readonly layoutQueries = [DRAWER_QUERY, SINGLE_QUERY].map((q) => window.matchMedia(q));
 
   private openSeq = 0;
   /** The selection when the search began, given back when it ends (Escape). */
@@ -382,6 +542,7 @@ export class BsApp extends LitElement {
     window.addEventListener('keydown', this.onKeyDown);
     window.addEventListener('pagehide', this.keepPlace);
     document.addEventListener('visibilitychange', this.keepPlace);
+    for (const q of this.layoutQueries) q.addEventListener('change', this.onLayoutChange);
     void this.loadSettings();
     this.restorePlace();
   }
@@ -402,6 +563,7 @@ export class BsApp extends LitElement {
     window.removeEventListener('keydown', this.onKeyDown);
     window.removeEventListener('pagehide', this.keepPlace);
     document.removeEventListener('visibilitychange', this.keepPlace);
+    for (const q of this.layoutQueries) q.removeEventListener('change', this.onLayoutChange);
     super.disconnectedCallback();
   }
 
@@ -421,7 +583,10 @@ export class BsApp extends LitElement {
       this.searchText = place.searchText || place.query;
       this.setQuery(place.query);
     }
-    if (place.articleId !== null) void this.open(place.articleId, [], { restoring: place.position });
+    if (place.articleId !== null) {
+      this.reading = place.reading && this.layoutMode === 'single';
+      void this.open(place.articleId, [], { restoring: place.position });
+    }
   }
 
   /** On the way out (pagehide: closed or reloaded) or into the background (hidden: minimised, another tab). */
@@ -435,6 +600,7 @@ export class BsApp extends LitElement {
       articleId: this.article?.id ?? null,
       // Just opened, the reader may still show the article before: its position is not this one's.
       position: this.reader && this.reader.article?.id === this.article?.id ? this.reader.readingPosition : 0,
+      reading: this.reading && this.article !== null,
     });
   };
 
@@ -489,6 +655,8 @@ export class BsApp extends LitElement {
   // ---- feeds and saved pages ----------------------------------------------------------------
 
   private onFeedAction(action: FeedAction): void {
+    // What these open (a dialog, a file picker) ends in the list, which the drawer covers.
+    if (action !== 'refresh') void this.closeDrawer('none');
     switch (action) {
       case 'add':
         void this.addFeedDialog?.show();
@@ -626,7 +794,8 @@ export class BsApp extends LitElement {
     const reloadsItself = !this.list || this.filter !== 'all' || this.sourceId !== sourceId || this.query !== '';
     await this.loadSidebar();
     await this.showAllOf(sourceId, reloadsItself);
-    this.list?.focus();
+    await this.closeDrawer('none'); // (the feed shown was removed from the drawer)
+    await this.focusList();
   }
 
   /**
@@ -689,6 +858,7 @@ export class BsApp extends LitElement {
     clearTimeout(this.searchTimer);
     this.searchText = search.query;
     this.setQuery(search.query);
+    void this.closeDrawer('list');
   }
 
   private refreshSidebarSoon(): void {
@@ -718,8 +888,10 @@ export class BsApp extends LitElement {
       if (seq !== this.openSeq) return;
       if (!article) {
         this.article = null;
-        if (restoring !== undefined) this.selectedId = null;
-        else this.articleError = 'it is no longer in the library.';
+        if (restoring !== undefined) {
+          this.selectedId = null;
+          this.reading = false;
+        } else this.articleError = 'it is no longer in the library.';
         return;
       }
       this.article = article;
@@ -758,7 +930,91 @@ export class BsApp extends LitElement {
     this.filter = filter;
     this.sourceId = null;
     if (this.query || this.searchText) this.forgetSearch();
+    void this.focusList();
+  }
+
+  // ---- narrow windows: the library drawer, one pane at a time -------------------------------
+
+  private readonly onLayoutChange = (): void => {
+    const mode = currentLayout();
+    if (mode === this.layoutMode) return;
+    // Into one pane at a time, the reader stays in front if it was what the person was in.
+    const inReader = this.reading || Boolean(this.article && this.reader?.matches(':focus-within'));
+    const drawerHadFocus = this.drawerOpen && Boolean(this.sidebar?.matches(':focus-within'));
+    this.layoutMode = mode;
+    this.reading = mode === 'single' && inReader;
+    if (this.drawerOpen) void this.closeDrawer(mode !== 'wide' && drawerHadFocus ? 'button' : 'none');
+  };
+
+  private async openDrawer(): Promise<void> {
+    this.drawerOpen = true;
+    await this.updateComplete;
+    this.sidebar?.focusCurrent();
+  }
+
+  /** Closes the library drawer; focus goes back to its button, to the list, or stays where it is. */
+  private async closeDrawer(focus: 'button' | 'list' | 'none'): Promise<void> {
+    if (!this.drawerOpen) return;
+    this.drawerOpen = false;
+    await this.updateComplete;
+    if (focus === 'button') this.libraryButton?.focus();
+    else if (focus === 'list') await this.focusList();
+  }
+
+  /** One pane at a time: the list comes back in front of the reader (settles once it is shown). */
+  private async leaveReader(): Promise<void> {
+    if (!this.reading) return;
+    this.reading = false;
+    await this.updateComplete;
+    this.list?.revealSelected();
+  }
+
+  /** The list takes focus; with one pane at a time, it is shown first. */
+  private async focusList(): Promise<void> {
+    if (this.reading) await this.leaveReader();
     this.list?.focus();
+  }
+
+  /**
+   * One pane at a time: the reader takes the list's place, and focus (the article, to scroll with
+   * the keys). Opened with a click, it gets no keyboard focus ring (where the browser can tell it so).
+   */
+  private async showReader({ pointer = false } = {}): Promise<void> {
+    this.reading = true;
+    await this.updateComplete;
+    await this.reader?.updateComplete;
+    const options: FocusOptions & { focusVisible?: boolean } = { preventScroll: true, ...(pointer ? { focusVisible: false } : {}) };
+    this.reader?.shadowRoot?.querySelector<HTMLElement>('.scroll')?.focus(options);
+  }
+
+  /** A click on a row of the list, with one pane at a time: the article it opened is shown. */
+  private onListClick(e: MouseEvent): void {
+    if (this.layoutMode !== 'single' || this.reading) return;
+    const row = e.composedPath().find((n) => n instanceof HTMLElement && n.getAttribute('role') === 'option') as HTMLElement | undefined;
+    if (row && this.selectedId !== null && row.id === `row-${this.selectedId}`) void this.showReader({ pointer: true });
+  }
+
+  /** Focus was in the reading options panel as it closed (light dismiss: Escape in a menu of it, say). */
+  private optionsHadFocus = false;
+
+  /** The panel closed with focus in it, and nothing else took it: its button does, not the page. */
+  private readonly onOptionsToggle = (e: ToggleEvent): void => {
+    if (e.newState !== 'closed') return;
+    if (e.type === 'beforetoggle') {
+      this.optionsHadFocus = this.optionsPanel?.matches(':focus-within') ?? false;
+    } else if (this.optionsHadFocus) {
+      this.optionsHadFocus = false;
+      if (document.activeElement === document.body || this.optionsPanel?.matches(':focus-within')) this.optionsButton?.focus();
+    }
+  };
+
+  /** Escape with the reading options panel open (or on its button): it closes, nothing else happens. */
+  private closeOptions(): boolean {
+    const panel = this.optionsPanel;
+    if (!panel?.matches(':popover-open')) return false;
+    panel.hidePopover();
+    this.optionsButton?.focus();
+    return true;
   }
 
   private async setRead(id: number, read: boolean): Promise<void> {
@@ -826,7 +1082,7 @@ export class BsApp extends LitElement {
       await this.open(openId);
       this.list?.revealSelected();
     }
-    this.list?.focus();
+    await this.focusList();
   }
 
   private reportImport(result: ImportResult): void {
@@ -1045,6 +1301,10 @@ export class BsApp extends LitElement {
     const path = e.composedPath();
     // Open dialogs handle their own keys (Escape closes them natively).
     if (path.some((n) => n instanceof HTMLDialogElement && n.open)) return;
+    if (e.key === 'Escape' && this.closeOptions()) {
+      e.preventDefault();
+      return;
+    }
     // Never steal keys from someone typing.
     if (path.some((n) => n instanceof HTMLElement && (n.isContentEditable || /^(input|textarea|select)$/.test(n.localName)))) return;
     const target = path[0];
@@ -1073,21 +1333,34 @@ export class BsApp extends LitElement {
       A: () => void this.markAllRead(),
       Delete: () => this.article && void this.deleteArticle(this.article.id, this.article.title),
       '/': () => {
-        this.searchBox?.focus();
-        this.searchBox?.select();
+        const search = () => {
+          this.searchBox?.focus();
+          this.searchBox?.select();
+        };
+        if (this.reading) void this.leaveReader().then(search);
+        else search();
       },
       '?': () => void this.shortcuts?.show(),
       r: () => void this.refreshAll(),
       Escape: () => {
-        if (this.query || this.searchText) this.leaveSearch();
+        if (this.reading) void this.focusList(); // one pane at a time: back to the list
+        else if (this.query || this.searchText) this.leaveSearch();
         else if (this.error || this.info) this.error = this.info = null;
       },
     };
     if ((e.key === 'Enter' && onControl) || (e.key === ' ' && spaceActivates)) return;
     if (welcome && e.key !== '?' && e.key !== 'Escape' && e.key !== 'r') return;
+    // In the library drawer Space scrolls the drawer, as it would the sidebar's list.
+    if (this.drawerOpen && e.key === ' ') return;
     const action = actions[e.key];
     if (!action) return;
     e.preventDefault();
+    if (this.drawerOpen && e.key !== '?') {
+      // The drawer covers the list and the reader: it closes first (Escape only closes it), then
+      // the key acts on the list, as from the sidebar.
+      void this.closeDrawer(e.key === 'Escape' ? 'button' : 'list').then(() => e.key !== 'Escape' && action());
+      return;
+    }
     action();
   };
 
@@ -1097,7 +1370,9 @@ export class BsApp extends LitElement {
     } else if (this.article?.id !== this.selectedId || this.articleError) {
       void this.open(this.selectedId);
     }
-    this.list?.focus();
+    // One pane at a time, the article opened comes in front of the list.
+    if (this.layoutMode !== 'single') this.list?.focus();
+    else if (!this.reading && this.selectedId !== null) void this.showReader();
   }
 
   // ---- view -------------------------------------------------------------------------------
@@ -1128,19 +1403,66 @@ export class BsApp extends LitElement {
   protected override updated(): void {
     if (this.focusListOnLoad && this.list && this.counts) {
       this.focusListOnLoad = false;
-      if (!this.shadowRoot?.activeElement || document.activeElement === document.body) this.list.focus();
+      if (!this.shadowRoot?.activeElement || document.activeElement === document.body) {
+        if (this.reading) void this.showReader();
+        else this.list.focus();
+      }
     }
   }
 
   override render() {
     const welcome = this.showWelcome;
-    const tools = html`
-      <bs-settings slot="tools" .settings=${this.settings} @bs-settings-change=${(e: BsEvent<'bs-settings-change'>) => this.changeSettings(e.detail)}></bs-settings>
-      <button slot="tools" class="btn icon help" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => void this.shortcuts?.show()}>?</button>
-    `;
+    const mode = this.layoutMode;
+    const settings = html`<bs-settings
+      slot=${mode === 'wide' ? 'tools' : nothing}
+      .settings=${this.settings}
+      @bs-settings-change=${(e: BsEvent<'bs-settings-change'>) => this.changeSettings(e.detail)}
+    ></bs-settings>`;
+    const tools =
+      mode === 'wide'
+        ? html`
+            ${settings}
+            <button slot="tools" class="btn icon help" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => void this.shortcuts?.show()}>?</button>
+          `
+        : // Too narrow for them all in the toolbar: the reading options and the shortcuts in a panel.
+          html`
+            <button slot="tools" class="btn icon options-button" aria-label="Reading options" title="Reading options" popovertarget="reading-options">Aa</button>
+            <div
+              slot="tools"
+              id="reading-options"
+              class="options-panel"
+              popover
+              role="group"
+              aria-label="Reading options"
+              @beforetoggle=${this.onOptionsToggle}
+              @toggle=${this.onOptionsToggle}
+            >
+              <div class="labels" aria-hidden="true"><span>Theme</span><span>Text size</span><span>Line width</span></div>
+              ${settings}
+              <button
+                class="btn shortcuts"
+                title="Keyboard shortcuts (?)"
+                @click=${() => {
+                  // Closing the shortcuts, focus comes back to the options' button.
+                  this.closeOptions();
+                  void this.shortcuts?.show();
+                }}
+              >
+                <kbd aria-hidden="true">?</kbd>Keyboard shortcuts
+              </button>
+            </div>
+          `;
+    const classes = [
+      'layout',
+      welcome ? 'welcome' : '',
+      mode !== 'wide' ? 'drawer' : '',
+      mode === 'single' ? 'single' : '',
+      this.reading ? 'reading' : '',
+      this.drawerOpen ? 'drawer-open' : '',
+    ];
     return html`
       <div
-        class="layout ${welcome ? 'welcome' : ''}"
+        class=${classes.filter(Boolean).join(' ')}
         @bs-filter-select=${this.onFilterSelect}
         @bs-article-select=${this.onArticleSelect}
         @bs-related-open=${(e: BsEvent<'bs-related-open'>) => void this.open(e.detail.id)}
@@ -1155,7 +1477,9 @@ export class BsApp extends LitElement {
         @bs-feed-action=${(e: BsEvent<'bs-feed-action'>) => this.onFeedAction(e.detail.action)}
         @bs-feed-remove=${(e: BsEvent<'bs-feed-remove'>) => void this.removeFeed(e.detail.feed)}
       >
+        ${this.drawerOpen ? html`<div class="scrim" @click=${() => void this.closeDrawer('button')}></div>` : nothing}
         <bs-sidebar
+          id="library"
           .counts=${this.counts}
           .filter=${this.filter}
           .sourceId=${this.sourceId}
@@ -1164,9 +1488,23 @@ export class BsApp extends LitElement {
           .feeds=${this.feeds}
           .refreshing=${this.refreshing}
         >
+          ${this.drawerOpen
+            ? html`<button slot="brand" class="btn icon" aria-label="Close the library" title="Close (Esc)" @click=${() => void this.closeDrawer('button')}>
+                ${icons.close}
+              </button>`
+            : nothing}
           ${welcome
             ? nothing
-            : html`<button slot="footer" class="btn import" @click=${() => this.fileInput?.click()}>${icons.importFile}Import files…</button>`}
+            : html`<button
+                slot="footer"
+                class="btn import"
+                @click=${() => {
+                  void this.closeDrawer('none');
+                  this.fileInput?.click();
+                }}
+              >
+                ${icons.importFile}Import files…
+              </button>`}
           <button slot="footer" class="btn import" @click=${() => this.onFeedAction('save-page')}>${icons.page}Save page…</button>
         </bs-sidebar>
         ${welcome ? this.renderWelcome(tools) : this.renderReading(tools)}
@@ -1181,7 +1519,7 @@ export class BsApp extends LitElement {
         busyText="Subscribing…"
         hint="Paste the address of a feed, or of a site that has one."
         .submit=${this.subscribe}
-        @done=${() => this.list?.focus()}
+        @done=${() => void this.focusList()}
       ></bs-url-dialog>
       <bs-url-dialog
         class="save-page"
@@ -1191,7 +1529,7 @@ export class BsApp extends LitElement {
         busyText="Saving the page and its pictures…"
         hint="The article is stored with its pictures, to read offline."
         .submit=${this.savePage}
-        @done=${() => this.list?.focus()}
+        @done=${() => void this.focusList()}
       ></bs-url-dialog>
       <bs-confirm-dialog></bs-confirm-dialog>
       <div class="notices">
@@ -1222,9 +1560,24 @@ export class BsApp extends LitElement {
     `;
   }
 
+  /** The button of the library drawer (narrow windows). */
+  private renderLibraryButton() {
+    if (this.layoutMode === 'wide') return nothing;
+    return html`<button
+      class="btn icon library"
+      aria-label="Library"
+      title="Library"
+      aria-expanded=${this.drawerOpen ? 'true' : 'false'}
+      aria-controls="library"
+      @click=${() => void (this.drawerOpen ? this.closeDrawer('button') : this.openDrawer())}
+    >
+      ${icons.library}
+    </button>`;
+  }
+
   private renderWelcome(tools: unknown) {
-    return html`<div class="welcome-pane">
-      <div class="bar">${tools}</div>
+    return html`<div class="welcome-pane" ?inert=${this.drawerOpen}>
+      <div class="bar">${this.renderLibraryButton()}${tools}</div>
       <bs-welcome .result=${this.welcomeResult}></bs-welcome>
     </div>`;
   }
@@ -1232,8 +1585,9 @@ export class BsApp extends LitElement {
   private renderReading(tools: unknown) {
     const h = this.heading;
     return html`
-      <section class="list-pane" aria-label="Article list">
+      <section class="list-pane" aria-label="Article list" ?inert=${this.drawerOpen}>
         <div class="search" role="search">
+          ${this.renderLibraryButton()}
           <label>
             ${icons.search}
             <input
@@ -1259,6 +1613,7 @@ export class BsApp extends LitElement {
               </button>
             </div>`}
         <bs-article-list
+          @click=${this.onListClick}
           .filter=${this.filter}
           .sourceId=${this.sourceId}
           .query=${this.query}
@@ -1270,6 +1625,7 @@ export class BsApp extends LitElement {
         ></bs-article-list>
       </section>
       <bs-reader
+        ?inert=${this.drawerOpen}
         .article=${this.article}
         .loading=${this.articleLoading}
         .error=${this.articleError}
@@ -1277,6 +1633,11 @@ export class BsApp extends LitElement {
         .lineWidth=${this.settings.lineWidth}
         .highlight=${this.hitTerms}
       >
+        ${this.reading
+          ? html`<button slot="tools" class="btn back" aria-label="Back to the list" title="Back to the list (Esc)" @click=${() => void this.focusList()}>
+              ${icons.back}<span>Back<span class="more"> to the list</span></span>
+            </button>`
+          : nothing}
         ${tools}
       </bs-reader>
     `;
@@ -1308,6 +1669,7 @@ export class BsApp extends LitElement {
     this.filter = e.detail.filter;
     this.sourceId = e.detail.sourceId;
     if (this.query || this.searchText) this.forgetSearch();
+    void this.closeDrawer('list');
   }
 }
 

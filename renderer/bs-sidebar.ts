@@ -24,6 +24,8 @@ import { sharedStyles } from './shared-styles.js';
  * @fires bs-feed-action - Add feed, Refresh all, Import OPML…, Export OPML… was pressed
  * @fires bs-feed-remove - a feed's remove button was pressed
  * @slot footer - extra controls under the sources (the app puts its import button here)
+ * @slot brand - a control at the end of the title row (the app's "Close the library", when the
+ *   sidebar is a drawer over a narrow window)
  */
 @customElement('bs-sidebar')
 export class BsSidebar extends LitElement {
@@ -47,6 +49,9 @@ export class BsSidebar extends LitElement {
         font: 700 15px/1 var(--bs-font-reading, Georgia, serif);
         letter-spacing: 0.01em;
         color: var(--bs-text-strong, #111);
+      }
+      .brand ::slotted(*) {
+        margin-inline: auto -8px;
       }
       nav {
         flex: 1;
@@ -274,10 +279,17 @@ export class BsSidebar extends LitElement {
   /** A refresh of every feed is running. */
   @property({ type: Boolean }) refreshing = false;
 
+  /** Focuses the current entry (the list shown), or the first one: where a person opening the library starts. */
+  focusCurrent(): void {
+    const links = this.renderRoot.querySelectorAll<HTMLAnchorElement>('nav a[href]');
+    const current = [...links].find((a) => a.getAttribute('aria-current') === 'page') ?? links[0];
+    current?.focus();
+  }
+
   override render() {
     const c = this.counts;
     return html`
-      <div class="brand">Broadsheet</div>
+      <div class="brand">Broadsheet<slot name="brand"></slot></div>
       <nav aria-label="Library">
         <ul>
           ${this.item('all', null, 'All', c?.all, icons.all, '')}

@@ -26,5 +26,8 @@ export const icons = {
   warning: icon(svg`<path d="M8 2.2l6 10.8H2z"/><path d="M8 6.5v3"/><circle cx="8" cy="11.3" r="0.45" fill="currentColor"/>`),
   page: icon(svg`<path d="M4 2.5h5.5l2.5 2.5v8.5H4z"/><path d="M9.5 2.5V5H12M6 8h4M6 10.5h4"/>`),
   exportFile: icon(svg`<path d="M8 9.5v-7M5 5.5l3-3 3 3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
+  /** A window with its sidebar: the library drawer's button. */
+  library: icon(svg`<rect x="2" y="2.5" width="12" height="11" rx="1.5"/><path d="M6 2.5v11M3.6 5.2h1M3.6 7.2h1"/>`),
+  back: icon(svg`<path d="M13 8H3.5M7.5 3.5L3 8l4.5 4.5"/>`),
   importFile: icon(svg`<path d="M8 2.5v7M5 6.5l3 3 3-3M3 11v1.5a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V11"/>`),
 };
