@@ -1634,7 +1634,7 @@ export class BsApp extends LitElement {
         .highlight=${this.hitTerms}
       >
         ${this.reading
-          ? html`<button slot="tools" class="btn back" aria-label="Back to the list" title="Back to the list (Esc)" @click=${() => void this.focusList()}>
+          ? html`<button slot="start" class="btn back" aria-label="Back to the list" title="Back to the list (Esc)" @click=${() => void this.focusList()}>
               ${icons.back}<span>Back<span class="more"> to the list</span></span>
             </button>`
           : nothing}

@@ -37,6 +37,7 @@ const RELATED_LIMIT = 5;
  * @fires bs-read-change - Mark as read / unread was pressed ({ id, read })
  * @fires bs-notice - a link could not be opened, or related articles could not be found
  * @fires bs-related-open - a related article was chosen ({ id })
+ * @slot start - controls at the start of the toolbar (the app's "Back to the list", one pane at a time)
  * @slot tools - controls at the end of the toolbar (reader settings, help)
  */
 @customElement('bs-reader')
@@ -54,12 +55,18 @@ export class BsReader extends LitElement {
         --bs-reader-font-size: 18px;
         --bs-reader-measure: 40em;
       }
+      /*
+       * One line. Where the app asks (--bs-toolbar-wrap: wrap, in narrow windows) a control that
+       * does not fit even as an icon (wide system fonts, a big zoom) goes to a second line instead
+       * of past the edge. Not by default: at 960 px the full toolbar uses some of its padding.
+       */
       .bar {
         display: flex;
+        flex-wrap: var(--bs-toolbar-wrap, nowrap);
         align-items: center;
         gap: 4px;
-        height: var(--bs-bar-height, 52px);
-        padding: 0 12px;
+        min-height: var(--bs-bar-height, 52px);
+        padding: 4px 12px;
         flex: none;
         border-bottom: 1px solid var(--bs-border, #e5e3de);
         container: bar / inline-size;
@@ -100,6 +107,16 @@ export class BsReader extends LitElement {
         overflow-y: auto;
         overscroll-behavior: contain;
         scroll-padding-top: 24px;
+        container: page / inline-size;
+      }
+      /* A narrow pane (a narrow or zoomed window) keeps its words: smaller margins, not a thinner column. */
+      @container page (max-width: 420px) {
+        .scroll > :is(article, .related) {
+          padding-inline: 20px;
+        }
+        .scroll > article {
+          padding-top: 28px;
+        }
       }
       .scroll:focus-visible {
         outline-offset: -3px;
@@ -560,6 +577,7 @@ export class BsReader extends LitElement {
     const a = this.article;
     return html`
       <div class="bar" role="toolbar" aria-label="Article">
+        <slot name="start"></slot>
         ${a
           ? html`
               <button

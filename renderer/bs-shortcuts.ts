@@ -16,7 +16,7 @@ export const SHORTCUTS: ReadonlyArray<[keys: string[], what: string]> = [
   [['Delete'], 'Delete the article'],
   [['/'], 'Search'],
   [['r'], 'Refresh all feeds'],
-  [['Esc'], 'Close, or leave the search'],
+  [['Esc'], 'Close, leave the search, or back to the list (narrow windows)'],
   [['?'], 'Show these shortcuts'],
 ];
 
