@@ -252,9 +252,15 @@ export interface Opened {
 export async function openApp(
   browser: Browser,
   host: HostProcess,
-  opts: { viewport?: { width: number; height: number }; waitFor?: 'list' | 'welcome' | 'none' } = {},
+  opts: { viewport?: { width: number; height: number }; deviceScaleFactor?: number; waitFor?: 'list' | 'welcome' | 'none' } = {},
 ): Promise<Opened> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    // A zoomed window: 1280×800 at 150 % is an 853×533 viewport at 1.5.
+    ...(opts.deviceScaleFactor ? { deviceScaleFactor: opts.deviceScaleFactor } : {}),
+    colorScheme: 'light',
+    reducedMotion: 'reduce',
+  });
   const net = await guardNetwork(context, host.origin);
   const page = await context.newPage();
   const problems = watchPage(page);
