@@ -156,15 +156,17 @@ async function openArticle(page: Page, title: string): Promise<Locator> {
 }
 
 describe('a narrow or zoomed window', () => {
-  // Not at 320×480 (400 %): there, after a whole run of this file (never alone), the article
-  // opened by a click is sometimes gone from the front by the time Tab is pressed, and Tab then
-  // cycles through the list's heading only (2 runs in 5). Not understood yet: see the session note.
-  for (const size of [AT_150, NARROW, AT_200]) {
+  for (const size of [AT_150, NARROW, AT_200, AT_400]) {
     it(`never scrolls sideways at ${size.width}×${size.height}: Tab reaches every control, each whole in the window`, async () => {
       const { page, problems } = await openAt(size);
       await openArticle(page, REMOTE_IMAGES_PAGE.title);
       await toolbar(page).getByRole('button', { name: 'Open original' }).waitFor();
 
+      // One pane at a time, the list is hidden a tenth of a second after the reader covers it (so
+      // that focus can move first): until then its controls are still in the Tab order.
+      await expect
+        .poll(() => page.locator('.list-pane').evaluate((el) => !el.closest('.single') || getComputedStyle(el).visibility === 'hidden'), POLL)
+        .toBe(true);
       const reached = await tabThroughEverything(page);
       expect(reached.some((n) => /Open original/.test(n)), `Tab reached the toolbar: ${reached.join(', ')}`).toBe(true);
       // Every control of the reading options too (in a panel, or in the toolbar).
