@@ -7,12 +7,15 @@
  * What the article declares comes first (a page's <html lang>, a feed's <language> or xml:lang,
  * Markdown front matter), checked against the letters of the text itself, because templates
  * declare `en` on pages in every language. The text decides when:
- * - nothing is declared and its letters say (see SCRIPTS: Greek, Arabic, Thai, Hangul, …), or
- *   it is Vietnamese (Latin letters with Vietnamese tone marks: ạ ầ ẫ ơ ư đ …);
+ * - nothing is declared and its letters say (see RANGES and SCRIPT_LANG: Greek, Arabic, Thai,
+ *   Hangul, …), or it is Vietnamese (Latin letters with Vietnamese tone marks: ạ ầ ẫ ơ ư đ …);
  * - the declared language is not written in the letters the text is written in (`en` on an
  *   Arabic page), or the text is Vietnamese and something else is declared.
  * Latin-script text with nothing declared (English, French, German…) gets no tag: telling those
  * apart needs word statistics, and the app's own language is the best default for them.
+ *
+ * In db/ beside fold.ts, as text the library derives: the importers call it, and migration 009
+ * through the bs_guess_lang SQL function (db/library.ts).
  */
 
 /** How much of an article is looked at: enough letters to be sure, cheap on a long article. */
