@@ -329,6 +329,9 @@ export function screenshotPath(name: string): string {
 export function useServedLibrary(seed: (dir: string) => string = seededLibrary): {
   db: () => string;
   open: (opts?: Parameters<typeof openApp>[2]) => Promise<Opened>;
+  /** For a test that serves a library of its own to the same browser, or reads the host's log. */
+  browser: () => Browser;
+  host: () => HostProcess;
 } {
   let dir: string | undefined;
   let db: string | undefined;
@@ -352,6 +355,8 @@ export function useServedLibrary(seed: (dir: string) => string = seededLibrary):
   });
   return {
     db: () => db!,
+    browser: () => browser!,
+    host: () => host!,
     open: async (opts) => {
       const o = await openApp(browser!, host!, opts);
       contexts.push(o.context);

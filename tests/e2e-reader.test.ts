@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import {
   POLL,
   BELARUS,
@@ -16,7 +16,6 @@ import {
   findRow,
   importInto,
   isFocused,
-  launchBrowser,
   list,
   listLibrary,
   makeTempDir,
@@ -32,51 +31,28 @@ import {
   showArticle,
   startHost,
   toolbar,
-  type HostProcess,
   type ListedArticle,
   type Opened,
+  useServedLibrary,
 } from './e2e-helpers.js';
 
 // Each test drives a browser and the command line; on a busy 2-core machine that takes seconds.
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let dir: string | undefined;
 let db: string;
-let host: HostProcess | undefined;
-let browser: Browser | undefined;
 let articles: ListedArticle[];
-const contexts: BrowserContext[] = [];
+const served = useServedLibrary((dir) => {
+  db = seededLibrary(dir);
+  articles = listLibrary(db);
+  return db;
+});
+const open = served.open;
 
 const idOf = (title: string): number => {
   const a = articles.find((x) => x.title === title);
   if (!a) throw new Error(`no article "${title}" in the library`);
   return a.id;
 };
-
-beforeAll(async () => {
-  dir = makeTempDir();
-  db = seededLibrary(dir);
-  articles = listLibrary(db);
-  host = await startHost(db);
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await host?.stop();
-  removeDir(dir);
-  if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
-});
-
-async function open(opts: Parameters<typeof openApp>[2] = {}): Promise<Opened> {
-  const o = await openApp(browser!, host!, opts);
-  contexts.push(o.context);
-  return o;
-}
 
 /** Clicks a row and waits for its article in the reader. */
 async function openArticle(page: Page, title: string) {
@@ -251,15 +227,16 @@ describe('right-to-left articles', () => {
     );
     importInto(ownDb, path.join(own, 'cairo.txt'));
     const ownHost = await startHost(ownDb);
+    let o: Opened | undefined;
     try {
-      const o = await openApp(browser!, ownHost);
-      contexts.push(o.context);
+      o = await openApp(served.browser(), ownHost);
       const article = await openArticle(o.page, title);
       await article.getByText('Picture not saved').waitFor();
       // The body's direction comes from its first strong letter; the app's English note is not it.
       expect(await article.locator('.body').evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
       expect(await article.getByText(/^اجتمع مئات الشباب/).evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     } finally {
+      await o?.context.close();
       expect(await ownHost.stop()).toBe(0);
       removeDir(own);
     }

@@ -8,8 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   ARTICLE_FIXTURES,
   BELARUS,
@@ -20,22 +20,18 @@ import {
   findRow,
   importInto,
   isFocused,
-  launchBrowser,
   list,
   listLibrary,
-  makeTempDir,
   openApp,
   openTitle,
   reader,
-  removeDir,
   rows,
   screenshotPath,
   selectedTitle,
   showArticle,
-  startHost,
-  type HostProcess,
   type ListedArticle,
   type Opened,
+  useServedLibrary,
 } from './e2e-helpers.js';
 
 /** Written for this file: they share Belarus's distinctive words, so they are its related articles. */
@@ -67,15 +63,10 @@ const RELATED_TO_BELARUS = ['Lukashenko Orders Talks With the Kremlin on a Speci
 const RICE = 'Nghệ An Farmers Bring In Record Summer Rice Harvest';
 const LONELY = 'Zorbling Quibblers Convene at Plimsworth Grange';
 
-let dir: string | undefined;
 let db: string;
-let host: HostProcess | undefined;
-let browser: Browser | undefined;
 let articles: ListedArticle[];
-const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  dir = makeTempDir('broadsheet-e2e-search-');
+const served = useServedLibrary((dir) => {
   db = path.join(dir, 'library.sqlite');
   const crafted = path.join(dir, 'crafted');
   const notices = path.join(dir, 'notices');
@@ -92,25 +83,12 @@ beforeAll(async () => {
   importInto(db, notices);
   importInto(db, SHARED_FIXTURE, ARTICLE_FIXTURES, PAGE_FIXTURES, crafted);
   articles = listLibrary(db);
-  host = await startHost(db);
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  const code = await host?.stop();
-  removeDir(dir);
-  if (host) expect(code, `broadsheet web should stop cleanly on SIGTERM; stderr:\n${host.stderr()}`).toBe(0);
+  return db;
 });
 
 async function open(opts: Parameters<typeof openApp>[2] = {}): Promise<Opened> {
   const started = Date.now();
-  const o = await openApp(browser!, host!, { ...opts, waitFor: 'none' });
-  contexts.push(o.context);
+  const o = await served.open({ ...opts, waitFor: 'none' });
   // Fail a wait with its locator well before the test's own time limit.
   o.context.setDefaultTimeout(8_000);
   await rows(o.page)
@@ -118,7 +96,7 @@ async function open(opts: Parameters<typeof openApp>[2] = {}): Promise<Opened> {
     .waitFor()
     .catch((err: unknown) => {
       throw new Error(
-        `the list did not appear (${Date.now() - started} ms): errors ${JSON.stringify(o.problems)}; requests ${JSON.stringify(o.net.requests.slice(-8))}; host: ${host!.stderr()}`,
+        `the list did not appear (${Date.now() - started} ms): errors ${JSON.stringify(o.problems)}; requests ${JSON.stringify(o.net.requests.slice(-8))}; host: ${served.host().stderr()}`,
         { cause: err },
       );
     });
