@@ -1,6 +1,7 @@
 import createDOMPurify, { type Config } from 'dompurify';
 import { JSDOM } from 'jsdom';
 import { defaultTreeAdapter, html as parse5html, parseFragment, type DefaultTreeAdapterMap } from 'parse5';
+import { alreadyClean } from './clean-fragment.js';
 
 /**
  * The one gate every piece of article HTML passes before it is stored.
@@ -164,8 +165,19 @@ function isSafeImageSrc(value: string): boolean {
   return SAFE_SRC.test(compact) || RASTER_DATA_URL.test(compact);
 }
 
-/** Sanitise an HTML fragment for storage. Returns HTML that is safe to show in the reader. */
+/**
+ * Sanitise an HTML fragment for storage. Returns HTML that is safe to show in the reader.
+ *
+ * A fragment already in the shape DOMPurify returns (most of what the text and Markdown importers
+ * build) is only checked and written out again, as DOMPurify would write it (clean-fragment.ts);
+ * everything else is cleaned by DOMPurify.
+ */
 export function sanitizeHtml(html: string): string {
+  return alreadyClean(html) ?? sanitizeWithDomPurify(html);
+}
+
+/** DOMPurify with the allow-list, always (exported for the test that holds the fast path to it). */
+export function sanitizeWithDomPurify(html: string): string {
   if (html === '') return '';
   const { purifier, doc } = sanitizer();
   // root > holder > the fragment: the holder is what gets serialised, and detached afterwards.
