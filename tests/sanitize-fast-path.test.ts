@@ -103,7 +103,7 @@ const BLOCK = ['p', 'h2', 'h3', 'h4', 'blockquote', 'pre', 'ul', 'ol', 'figure',
 /** Things dropped in at random: each either leaves the shape or must still come out the same. */
 const INTRUDERS = [
   '<script>alert(1)</script>', '<!-- note -->', '<div>', '</div>', '<table><tr><td>x</td></tr></table>', '<br/>', '<p>', '</p>', '<li>', '</li>',
-  '<a href="https://e.com/">', '</a>', '<svg><p>x</p></svg>', '"', "'", '\r', '\u0000', '\uD800', '<pre>\nx</pre>', '<img src="x" onerror="alert(1)">',
+  '<a href="https://e.com/">', '</a>', '<svg><p>x</p></svg>', '"', "'", '\r', '\u0000', '\uD800', '\f', '\u0001', '<pre>\nx</pre>', '<img src="x" onerror="alert(1)">',
   '<span id="x">y</span>', '<b><b><b><b>x</b></b></b></b>', '<figcaption>c</figcaption>', '<h2>', '<P>', '<p class="x">', '<img src="https://e.com/a.jpg" src="https://e.com/b.jpg">',
   '<a title="t" href="https://e.com/">x</a>', '<hr>', '<ul>x</ul>', '\uFEFF', '<math>', '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
 ];

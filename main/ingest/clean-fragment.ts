@@ -12,7 +12,7 @@
  *   headings, list items only in lists, no link in a link, no tables, no comments);
  * - a few attributes, each with a narrow value (http(s)/mailto links, http(s)/bs-image images,
  *   numbers, text without "<", ">" or surrounding space), double-quoted, never twice;
- * - text with no "<" or ">", "&" only in &amp; &lt; &gt; &quot; &#39;, no control characters.
+ * - text with no "<" or ">", "&" only in &amp; &lt; &gt; &quot; &#39;, no NUL or CR.
  *
  * What it accepts it writes out as the HTML serialiser does (the same escapes), which is exactly
  * what DOMPurify returns for it; anything else, however harmless, gets null and goes to DOMPurify.
@@ -41,12 +41,9 @@ const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
   abbr: { title: isText },
 };
 
-/**
- * Characters the parser changes or drops (NUL, CR), control and noncharacters, a byte-order
- * mark, lone surrogates: a fragment with any of them is left to DOMPurify.
- */
-const ODD_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F\uFDD0-\uFDEF\uFEFF\uFFFE\uFFFF]|\p{Cs}/u;
-/** Text or attribute value: "&" only as one of the five entities, and never "<" or ">". */
+/** The two characters the HTML parser does not keep as written: NUL (dropped) and CR (made LF). */
+const ODD_CHARACTER = /[\u0000\r]/;
+/** Text or an attribute value: "&" only as one of five entities, never "<" or ">". */
 const CHARACTERS = /^(?:[^&<>]|&(?:amp|lt|gt|quot|#39);)*$/;
 const ENTITY = /&(amp|lt|gt|quot|#39);/g;
 const DECODED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
