@@ -35,7 +35,7 @@ const MAX_HEADING_CHARS = 100;
 
 /**
  * markdown-it as both importers use it: no auto-linking, and no raw HTML (it comes out as text).
- * markdown.ts turns raw HTML on for its own parser and judges each tag itself ("Raw HTML" there).
+ * markdown.ts turns raw HTML on for its own parser and judges each tag itself (markdown-raw-html.ts).
  */
 export function createMarkdownIt(): MarkdownItInstance {
   const md = new MarkdownIt({ html: false, linkify: false });
