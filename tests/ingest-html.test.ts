@@ -443,6 +443,14 @@ describe('parseHtmlPage details', () => {
     expect(article.html).toContain(`<img src="${png}" alt="inline">`);
   });
 
+  it('keeps a picture sized in percent or ems, however small the number (only pixels make a tracking pixel)', () => {
+    const article = parseHtmlPage(page(`${prose(2)}
+      <figure><img src="https://e.example/map.png" width="1%"><figcaption>Map</figcaption></figure>
+      <figure><img src="https://e.example/chart.png" style="width: 2em"><figcaption>Chart</figcaption></figure>
+      ${prose(2, 2)}`), { url: 'https://e.example/' });
+    expect(article.figures.map((f) => f.caption)).toEqual(['Map', 'Chart']);
+  });
+
   it('keeps a relative image of a page saved without its URL, for the importer to resolve', () => {
     const article = parseHtmlPage(page(`${prose(2)}<figure><img src="Page_files/photo.jpg" alt="A"><figcaption>Cap</figcaption></figure>${prose(2, 2)}`));
     expect(article.figures).toEqual([{ src: 'Page_files/photo.jpg', alt: 'A', caption: 'Cap' }]);

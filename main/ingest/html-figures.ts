@@ -478,5 +478,6 @@ export function isTrackingPixel(img: Element): boolean {
     img.getAttribute('width'), img.getAttribute('height'),
     /(?:^|;)\s*width\s*:\s*([\d.]+)px/i.exec(style)?.[1], /(?:^|;)\s*height\s*:\s*([\d.]+)px/i.exec(style)?.[1],
   ];
-  return sizes.some((s) => s != null && s.trim() !== '' && Number.parseFloat(s) <= 2);
+  // A size in pixels (width="1", "1px"); "1%" or "1em" says nothing about how small it shows.
+  return sizes.some((s) => s != null && /^\s*\d+(?:\.\d+)?(?:px)?\s*$/i.test(s) && Number.parseFloat(s) <= 2);
 }
