@@ -27,6 +27,8 @@ const INLINE_ONLY = new Set(['p', 'h2', 'h3', 'h4', 'figcaption', 'pre']);
 /** Blocks that hold other blocks. */
 const FLOW = new Set(['blockquote', 'li', 'figure', 'ul', 'ol', 'hr']);
 const VOID = new Set(['img', 'br', 'hr']);
+/** Chromium's parser stops nesting at 512 open elements and builds a different tree past it. */
+const MAX_DEPTH = 500;
 
 type Check = (value: string) => boolean;
 const LINK = /^(?:https?:\/\/|mailto:)[^\s"'<>`\\\u0000-\u001F\u007F\u00A0]*$/i;
@@ -34,17 +36,22 @@ const IMAGE = /^(?:https?:\/\/|bs-image:)[^\s"'<>`\\\u0000-\u001F\u007F\u00A0]*$
 const NUMBER = /^\d{1,9}$/;
 /** DOMPurify trims every value and drops any holding "<" or ">" in some patterns: neither here. */
 const isText: Check = (v) => !/[<>]/.test(v) && v === v.trim();
-const ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, Check>>>> = {
-  a: { href: (v) => LINK.test(v), title: isText },
-  img: { src: (v) => IMAGE.test(v), alt: isText, title: isText, width: (v) => NUMBER.test(v), height: (v) => NUMBER.test(v) },
-  figure: { 'data-figure': (v) => NUMBER.test(v) },
-  abbr: { title: isText },
-};
+/** Maps, not object literals: a name like "constructor" must not find something inherited. */
+const ATTRIBUTES: ReadonlyMap<string, ReadonlyMap<string, Check>> = new Map([
+  ['a', new Map([['href', (v) => LINK.test(v)], ['title', isText]])],
+  ['img', new Map([['src', (v) => IMAGE.test(v)], ['alt', isText], ['title', isText], ['width', (v) => NUMBER.test(v)], ['height', (v) => NUMBER.test(v)]])],
+  ['figure', new Map([['data-figure', (v) => NUMBER.test(v)]])],
+  ['abbr', new Map([['title', isText]])],
+]);
 
 /** The two characters the HTML parser does not keep as written: NUL (dropped) and CR (made LF). */
 const ODD_CHARACTER = /[\u0000\r]/;
-/** Text or an attribute value: "&" only as one of five entities, never "<" or ">". */
-const CHARACTERS = /^(?:[^&<>]|&(?:amp|lt|gt|quot|#39);)*$/;
+/**
+ * What text or an attribute value must not hold: "<", ">", or "&" other than in the five
+ * entities. (A search for the bad, not a match of the whole: a repeated group over a 9 MB
+ * paragraph overflows V8's regex stack.)
+ */
+const BAD_CHARACTER = /[<>]|&(?!(?:amp|lt|gt|quot|#39);)/;
 const ENTITY = /&(amp|lt|gt|quot|#39);/g;
 const DECODED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 /** What the HTML serialiser escapes (parse5's escapeText and escapeAttribute). */
@@ -57,7 +64,7 @@ const END_TAG = /<\/([a-z][a-z0-9]*)>/y;
 const ATTRIBUTE = / ([a-z][a-z-]*)="([^"]*)"/g;
 
 function decode(raw: string): string | null {
-  if (!CHARACTERS.test(raw)) return null;
+  if (BAD_CHARACTER.test(raw)) return null;
   return raw.includes('&') ? raw.replace(ENTITY, (_, name: string) => DECODED[name]!) : raw;
 }
 
@@ -105,15 +112,15 @@ export function alreadyClean(html: string): string | null {
     const m = START_TAG.exec(html);
     if (!m) return null;
     const name = m[1]!;
-    if (!fits(name, open.at(-1) ?? null, links > 0)) return null;
+    if (!fits(name, open.at(-1) ?? null, links > 0) || open.length >= MAX_DEPTH) return null;
     out += `<${name}`;
     if (m[2]) {
-      const allowed = ATTRIBUTES[name];
+      const allowed = ATTRIBUTES.get(name);
       if (!allowed) return null;
       const seen = new Set<string>();
       for (const [, attr, raw] of m[2].matchAll(ATTRIBUTE)) {
         const value = decode(raw!);
-        const check = allowed[attr!];
+        const check = allowed.get(attr!);
         if (value === null || !check || seen.has(attr!) || !check(value)) return null;
         seen.add(attr!);
         out += ` ${attr}="${value.replace(ATTRIBUTE_ESCAPES, (c) => ESCAPED[c]!)}"`;
