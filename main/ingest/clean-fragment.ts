@@ -9,7 +9,8 @@
  *
  * - elements from a short list (all on the sanitiser's allow-list), every one closed in order,
  *   nested only where the HTML parser keeps them as written (phrasing inside paragraphs and
- *   headings, list items only in lists, no link in a link, no tables, no comments);
+ *   headings, list items only in lists, no link in a link, no tables, no comments, at most 500
+ *   deep);
  * - a few attributes, each with a narrow value (http(s)/mailto links, http(s)/bs-image images,
  *   numbers, text without "<", ">" or surrounding space), double-quoted, never twice;
  * - text with no "<" or ">", "&" only in &amp; &lt; &gt; &quot; &#39;, no NUL or CR.
