@@ -390,6 +390,8 @@ export class BsArticleList extends LitElement {
   private pinned = -1;
   /** Bumped by every keyboard move, so that End still fetching pages gives way to a later key. */
   private moves = 0;
+  /** Bumped by every scroll to a row (scrollToRow), so that an older one's check gives way. */
+  private reveals = 0;
 
   /**
    * Entries are typed `| undefined` in the virtualizer callbacks: right after the list shrinks it
@@ -592,14 +594,44 @@ export class BsArticleList extends LitElement {
   /** Scrolls the selected row into view. */
   revealSelected(): void {
     const index = this.indexOfSelected();
-    if (index >= 0) this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    if (index >= 0) void this.scrollToRow(index);
   }
 
   private selectIndex(index: number): void {
     const entry = this.entries[index];
     if (!entry || entry.kind === 'gap') return;
-    this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    void this.scrollToRow(index);
     fire(this, 'bs-article-select', { id: entry.id });
+  }
+
+  /**
+   * Scrolls the row at `index` into view, then checks once the list has settled that it stayed
+   * there, and scrolls again if not. The virtualizer keeps a row it scrolled to before rendering it
+   * (revealSelected after an empty view) "pinned", block 'nearest' meaning "at the nearer edge",
+   * until a scroll of the person's clears it; but for two frames after each of its own position
+   * corrections it takes every scroll for its own. So a j in those frames (a quick key on a slow
+   * machine) scrolled the next row in, and the pin put the previous one back at the bottom edge:
+   * the selection moved, off screen. Only the latest scroll checks (a newer one wins).
+   */
+  private async scrollToRow(index: number): Promise<void> {
+    const reveal = ++this.reveals;
+    const id = this.entries[index]?.id;
+    for (let tries = 0; tries < 3; tries++) {
+      this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+      // Past the virtualizer's correction frames (a hidden window has none: the timeout).
+      await Promise.race([frames(3), new Promise((resolve) => setTimeout(resolve, 250))]);
+      if (reveal !== this.reveals || id == null || this.entries[index]?.id !== id || this.rowInView(id)) return;
+    }
+  }
+
+  /** Is the row of article `id` rendered and wholly inside the list's visible area? */
+  private rowInView(id: number): boolean {
+    const row = this.renderRoot.querySelector(`#row-${id}`);
+    const box = this.virtualizer;
+    if (!row || !box) return false;
+    const r = row.getBoundingClientRect();
+    const view = box.getBoundingClientRect();
+    return r.top >= view.top - 0.5 && r.bottom <= view.bottom + 0.5;
   }
 
   private indexOfSelected(): number {

@@ -94,6 +94,32 @@ describe('coming back from an empty view', () => {
     expect(problems.pageErrors).toEqual([]);
   });
 
+  it('follows a j pressed the moment the list scrolls back to the selected article', async () => {
+    const { page, problems } = await open();
+    await selectTwentyFifth(page);
+    const nav = page.getByRole('navigation', { name: 'Library' });
+    await nav.getByRole('link', { name: /^Starred/ }).click();
+    await page.getByRole('status').filter({ hasText: 'No starred articles' }).waitFor();
+    // j in the very frame the list comes back scrolled to the 25th article, as a quick key lands
+    // on a slow machine: the virtualizer was still settling that scroll (it kept the 25th pinned,
+    // and put it back at the bottom edge, the 26th below it, out of view).
+    await list(page).evaluate((box) => {
+      box.addEventListener('scroll', function onScroll() {
+        if (box.scrollTop <= 0) return;
+        box.removeEventListener('scroll', onScroll);
+        box.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true, composed: true }));
+      });
+    });
+    await nav.getByRole('link', { name: /^All/ }).click();
+
+    await expect.poll(() => selectedTitle(page), POLL).toBe(titles[25]);
+    await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[25], inView: true });
+    // And it stays there.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    expect(await activeRow(page)).toEqual({ title: titles[25], inView: true });
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   it('shows the selected article again after a search that finds nothing is left with Escape', async () => {
     const { page, problems } = await open();
     await selectTwentyFifth(page);
