@@ -300,7 +300,8 @@ export const appStyles = css`
     gap: 8px;
     max-width: min(680px, 92vw);
     pointer-events: none;
-    z-index: 10;
+    /* Above the library drawer (20) and its shade (19): Refresh all reports while the drawer stays open. */
+    z-index: 21;
   }
   .notice {
     display: flex;

@@ -241,6 +241,30 @@ describe('feeds in the app', () => {
     expect(problems.pageErrors).toEqual([]);
   });
 
+  it('in a narrow window, shows Refresh all’s outcome above the open library drawer, not under its shade', async () => {
+    const { page, problems } = app!;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 800, height: 600 }); // below 960 px: the library is a drawer
+    try {
+      await page.getByRole('button', { name: 'Library', exact: true }).click();
+      await sidebar(page).getByRole('button', { name: 'Refresh all', exact: true }).click();
+      const outcome = page.getByRole('status').filter({ hasText: '1 feed failed' });
+      await outcome.waitFor();
+      // Refresh all leaves the drawer open (to watch the feeds' badges), so the notice must sit above it and its shade.
+      expect(await page.getByRole('button', { name: 'Library', exact: true }).getAttribute('aria-expanded')).toBe('true');
+      const topmost = await outcome.locator('.notice').evaluate((notice) => {
+        const box = notice.getBoundingClientRect();
+        const root = notice.getRootNode() as ShadowRoot;
+        return root.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)?.closest('.notice') === notice;
+      });
+      expect(topmost).toBe(true);
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize(size);
+    }
+    expect(problems.pageErrors).toEqual([]);
+  });
+
   it('removes the feed after a confirmation that says starred articles are kept; the starred one stays', async () => {
     const { page, problems } = app!;
     // Star the open item (the tide mill).
