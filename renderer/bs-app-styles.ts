@@ -353,4 +353,22 @@ export const appStyles = css`
   input[type='file'] {
     display: none;
   }
+  /* Printing: the article alone, as long as it is (theme.css, bs-reader). */
+  @media print {
+    :host {
+      height: auto;
+      overflow: visible;
+    }
+    .layout {
+      display: block;
+      height: auto;
+    }
+    .layout > :not(bs-reader),
+    .notices {
+      display: none !important;
+    }
+    .layout > bs-reader {
+      visibility: visible !important; /* also where one pane at a time hides it behind the list */
+    }
+  }
 `;

@@ -901,6 +901,12 @@ export class BsApp extends LitElement {
   // ---- keyboard ---------------------------------------------------------------------------
 
   private onKeyDown = (e: KeyboardEvent): void => {
+    // Ctrl+P (⌘P) prints the open article alone (the print styles): Electron has no Print of its own.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'p' && this.article && !e.defaultPrevented) {
+      e.preventDefault();
+      window.print();
+      return;
+    }
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     const path = e.composedPath();
     // Open dialogs handle their own keys (Escape closes them natively).

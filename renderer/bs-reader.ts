@@ -379,6 +379,34 @@ export class BsReader extends LitElement {
       .empty.error {
         color: var(--bs-danger, #a3292c);
       }
+      /* Printing: the article, not the toolbar or the related list; the pane grows to the article's length. */
+      @media print {
+        :host {
+          display: block;
+        }
+        .bar,
+        .related {
+          display: none;
+        }
+        .scroll {
+          overflow: visible;
+        }
+        article {
+          max-width: none;
+          padding: 0;
+        }
+        figure,
+        img,
+        blockquote,
+        pre {
+          break-inside: avoid;
+        }
+        h1,
+        h2,
+        h3 {
+          break-after: avoid;
+        }
+      }
       /* Forced colours: marks in the system's Mark colours; the one scrolled to keeps a ring (no shadows there). */
       @media (forced-colors: active) {
         .body mark,

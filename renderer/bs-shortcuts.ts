@@ -16,6 +16,7 @@ export const SHORTCUTS: ReadonlyArray<[keys: string[], what: string]> = [
   [['Delete'], 'Delete the article'],
   [['/'], 'Search'],
   [['r'], 'Refresh all feeds'],
+  [['Ctrl+P'], 'Print the article, or save it as a PDF (⌘P on a Mac)'],
   [['Esc'], 'Close, leave the search, or back to the list (narrow windows)'],
   [['?'], 'Show these shortcuts'],
 ];

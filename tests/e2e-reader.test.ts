@@ -195,6 +195,44 @@ describe('the reader', () => {
   });
 });
 
+describe('printing', () => {
+  it('Ctrl+P prints the open article alone, all of it, in dark ink on white whatever the theme', async () => {
+    const o = await open();
+    const { page } = o;
+    const article = await openArticle(page, BELARUS.title);
+    // The print dialog itself is the system's: record that it was asked for.
+    await page.evaluate(() => {
+      window.print = () => void ((window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1);
+    });
+    await reader(page).click({ position: { x: 200, y: 300 } });
+    await page.keyboard.press('Control+p');
+    expect(await page.evaluate(() => (window as unknown as { printed?: number }).printed)).toBe(1);
+
+    await page.evaluate(() => void (document.documentElement.dataset.theme = 'dark'));
+    await page.emulateMedia({ media: 'print' });
+    try {
+      // Not the library, the list or the toolbar: the article, whole, the page as long as it is.
+      expect(await page.getByRole('navigation', { name: 'Library' }).isVisible()).toBe(false);
+      expect(await list(page).isVisible()).toBe(false);
+      expect(await toolbar(page).isVisible()).toBe(false);
+      expect(await article.getByRole('heading', { level: 1 }).isVisible()).toBe(true);
+      const last = article.getByText('(According to DW)', { exact: true });
+      expect(await last.isVisible()).toBe(true);
+      const viewport = page.viewportSize()!.height;
+      expect(await last.evaluate((el) => el.getBoundingClientRect().bottom)).toBeGreaterThan(viewport);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollHeight)).toBeGreaterThan(viewport);
+      expect(await article.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+      // And as a PDF (what "Save as PDF" writes): more than one page, so nothing was cut at the window's edge.
+      const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+      expect(pdf.match(/\/Type\s*\/Page\b/g)?.length ?? 0).toBeGreaterThan(1);
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+    }
+    expect(o.problems.pageErrors).toEqual([]);
+  });
+});
+
 describe('links in articles', () => {
   it('look like links only when they lead somewhere (the sanitiser takes javascript: addresses away)', async () => {
     const o = await open();
