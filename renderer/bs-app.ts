@@ -505,7 +505,8 @@ export class BsApp extends LitElement {
         await this.reader?.restorePosition(restoring);
         return;
       }
-      if (!article.isRead) void this.setRead(article.id, true);
+      // Read when shown: with one pane at a time and the list in front, j only passes it.
+      if (!article.isRead && this.articleShown) void this.setRead(article.id, true);
       this.keepPlace();
       if (focusInReader) void this.keepFocusInReader();
     } catch (err) {
@@ -583,8 +584,16 @@ export class BsApp extends LitElement {
    * One pane at a time: the reader takes the list's place, and focus (the article, to scroll with
    * the keys). Opened with a click, it gets no keyboard focus ring (where the browser can tell it so).
    */
+  /** Whether the open article is in front of the person (not behind the list, one pane at a time). */
+  private get articleShown(): boolean {
+    return this.layoutMode !== 'single' || this.reading;
+  }
+
   private async showReader({ pointer = false } = {}): Promise<void> {
     this.reading = true;
+    // Opened while the list was in front (open() left it unread); one still loading is marked there.
+    const shown = this.article;
+    if (shown && !shown.isRead && shown.id === this.selectedId && !this.articleLoading) void this.setRead(shown.id, true);
     await this.updateComplete;
     await this.reader?.updateComplete;
     const options: FocusOptions & { focusVisible?: boolean } = { preventScroll: true, ...(pointer ? { focusVisible: false } : {}) };

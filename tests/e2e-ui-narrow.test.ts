@@ -16,6 +16,7 @@ import {
   articleNamed,
   findRow,
   list,
+  listLibrary,
   openTitle,
   reader,
   rows,
@@ -28,7 +29,7 @@ import {
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
-const { open } = useServedLibrary();
+const { open, db } = useServedLibrary();
 
 interface Size {
   width: number;
@@ -420,6 +421,35 @@ describe('one pane at a time (below 720 px)', () => {
     await expect.poll(() => list(page).isVisible(), POLL).toBe(true);
     await expect.poll(() => listFocused(page), POLL).toBe(true);
     expect((await focusState(page)).sideways).toBe(0);
+    expect(problems.pageErrors).toEqual([]);
+  });
+
+  it('marks an article read when it is shown, not when j passes it in the list', async () => {
+    const { page, problems } = await openAt(AT_200);
+    const readNow = () => new Map(listLibrary(db()).map((a) => [a.title, a.isRead]));
+    await list(page).focus();
+    await page.keyboard.press('2'); // Unread: every row is an unread article
+    await expect.poll(() => listHeading(page).textContent(), POLL).toBe('Unread');
+    await expect.poll(() => rows(page).count(), POLL).toBeGreaterThan(2);
+
+    // Moving through the list with the article hidden behind it: nothing is read yet.
+    const passed: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await selectedTitle(page);
+      await page.keyboard.press('j');
+      await expect.poll(() => selectedTitle(page), POLL).not.toBe(before);
+      passed.push((await selectedTitle(page))!);
+    }
+    expect(await reader(page).isVisible()).toBe(false);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+    const afterMoving = readNow();
+    expect(passed.map((t) => afterMoving.get(t))).toEqual([false, false, false]);
+
+    // Shown: now it is read; the ones passed on the way are not.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => reader(page).isVisible(), POLL).toBe(true);
+    await expect.poll(() => readNow().get(passed[2]!), POLL).toBe(true);
+    expect(passed.slice(0, 2).map((t) => readNow().get(t))).toEqual([false, false]);
     expect(problems.pageErrors).toEqual([]);
   });
 
