@@ -15,7 +15,7 @@ const css = fs.readFileSync(path.join(REPO, 'renderer/theme.css'), 'utf8');
 const listSource = fs.readFileSync(path.join(REPO, 'renderer/bs-article-list.ts'), 'utf8');
 
 /**
- * The custom properties of each block that sets --bs-bg (light in :root, dark twice, sepia), each
+ * The custom properties of each block that sets --bs-bg (light in :root, dark twice, sepia, print), each
  * a colour (#rrggbb) or, for one that is set otherwise (`inherit`, `var(…)`), that text. A block
  * that leaves one out gets the light palette's, as in the page (every block matches :root too).
  */
@@ -63,8 +63,10 @@ function contrast(a: string, b: string): number {
 describe('theme colours', () => {
   const found = palettes();
 
-  it('finds the light, dark (twice: chosen and from the OS) and sepia palettes', () => {
-    expect(found).toHaveLength(4);
+  it('finds the light, dark (twice: chosen and from the OS), sepia and print palettes', () => {
+    expect(found).toHaveLength(5);
+    // Printing overrides every theme, so it is checked like one.
+    expect(found.at(-1)!.where).toBe('@media print');
   });
 
   it('keeps every text colour at 4.5:1 or more on the page, list and sidebar backgrounds', () => {
