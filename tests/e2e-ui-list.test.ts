@@ -4,7 +4,7 @@
  * screen after a detour through an empty view (an empty filter, a search that finds nothing).
  */
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
 import { benchLibrary } from '../bench/library.js';
 import {
@@ -78,13 +78,18 @@ describe('End and Home in a list longer than a page', () => {
 });
 
 describe('coming back from an empty view', () => {
-  it('shows the selected article again after Starred (empty) and back to All, and j goes on from it', async () => {
-    const { page, problems } = await open();
+  /** The 25th article selected, then the empty Starred view shown; returns the way back to All. */
+  async function awayToEmptyStarred(page: Page): Promise<Locator> {
     await selectTwentyFifth(page);
     const nav = page.getByRole('navigation', { name: 'Library' });
     await nav.getByRole('link', { name: /^Starred/ }).click();
     await page.getByRole('status').filter({ hasText: 'No starred articles' }).waitFor();
-    await nav.getByRole('link', { name: /^All/ }).click();
+    return nav.getByRole('link', { name: /^All/ });
+  }
+
+  it('shows the selected article again after Starred (empty) and back to All, and j goes on from it', async () => {
+    const { page, problems } = await open();
+    await (await awayToEmptyStarred(page)).click();
 
     await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[24], inView: true });
     await list(page).focus();
@@ -96,10 +101,7 @@ describe('coming back from an empty view', () => {
 
   it('follows a j pressed the moment the list scrolls back to the selected article', async () => {
     const { page, problems } = await open();
-    await selectTwentyFifth(page);
-    const nav = page.getByRole('navigation', { name: 'Library' });
-    await nav.getByRole('link', { name: /^Starred/ }).click();
-    await page.getByRole('status').filter({ hasText: 'No starred articles' }).waitFor();
+    const backToAll = await awayToEmptyStarred(page);
     // j in the very frame the list comes back scrolled to the 25th article, as a quick key lands
     // on a slow machine: the virtualizer was still settling that scroll (it kept the 25th pinned,
     // and put it back at the bottom edge, the 26th below it, out of view).
@@ -110,7 +112,7 @@ describe('coming back from an empty view', () => {
         box.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true, composed: true }));
       });
     });
-    await nav.getByRole('link', { name: /^All/ }).click();
+    await backToAll.click();
 
     await expect.poll(() => selectedTitle(page), POLL).toBe(titles[25]);
     await expect.poll(() => activeRow(page), POLL).toEqual({ title: titles[25], inView: true });
