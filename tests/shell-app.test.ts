@@ -227,6 +227,20 @@ describe('startApp', () => {
     await quit();
   });
 
+  it('sets its own menu: Print… prints the window, and a packaged app has no developer tools', async () => {
+    fake.app.isPackaged = true;
+    await start();
+    type Item = { label?: string; role?: string; accelerator?: string; click?: () => void; submenu?: Item[] };
+    const items = (list: Item[]): Item[] => list.flatMap((i) => [i, ...items(i.submenu ?? [])]);
+    const all = items(fake.Menu.current!.template as Item[]);
+    const print = all.find((i) => i.label === 'Print…')!;
+    expect(print.accelerator).toBe('CmdOrCtrl+P');
+    print.click!();
+    expect(lastWindow().webContents.print).toHaveBeenCalledTimes(1);
+    expect(all.map((i) => i.role).filter((r) => r && /devtools|reload/i.test(r))).toEqual([]);
+    await quit();
+  });
+
   it('serves the renderer and answers the API from the library worker on BROADSHEET_DB', async () => {
     const db = path.join(tempDir(), 'chosen.sqlite');
     await start({ BROADSHEET_DB: db });

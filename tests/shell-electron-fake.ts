@@ -54,6 +54,7 @@ export class FakeFrame {
 export class FakeWebContents extends EventEmitter {
   mainFrame: FakeFrame;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  print = vi.fn();
   constructor(
     public session: FakeSession = electronSession.defaultSession,
     url = 'app://broadsheet/index.html',
@@ -171,6 +172,15 @@ export const nativeTheme = { shouldUseDarkColors: false };
 
 export const dialog = { showErrorBox: vi.fn() };
 
+/** The application menu: the template the app built, as set (buildFromTemplate keeps it whole). */
+export const Menu = {
+  current: null as { template: Array<Record<string, unknown>> } | null,
+  buildFromTemplate: vi.fn((template: Array<Record<string, unknown>>) => ({ template })),
+  setApplicationMenu: vi.fn((menu: { template: Array<Record<string, unknown>> } | null) => {
+    Menu.current = menu;
+  }),
+};
+
 export const contextBridge = {
   exposed: new Map<string, unknown>(),
   exposeInMainWorld: vi.fn((key: string, value: unknown) => {
@@ -206,6 +216,7 @@ export function resetFakeElectron(): void {
   BrowserWindow.instances.length = 0;
   electronSession.defaultSession = new FakeSession();
   shell.openExternal.mockClear();
+  Menu.current = null;
   nativeTheme.shouldUseDarkColors = false;
   screen.displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
 }

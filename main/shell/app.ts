@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 // sharp (libvips) must be loaded by the main thread before any worker loads it, or glibc's
 // thread-local storage teardown can crash the process on exit (lovell/sharp#2263). The library
 // worker resizes pictures with it.
@@ -18,6 +18,7 @@ import {
   rendererRoot,
   WINDOW_STATE_FILE,
 } from './locations.js';
+import { menuTemplate } from './menu.js';
 import { openExternal } from './open-external.js';
 import { devServerOrigin, pageTrust, PRIVILEGED_SCHEMES } from './origins.js';
 import { registerProtocols } from './protocols.js';
@@ -128,6 +129,9 @@ export async function startApp(options: StartOptions = {}): Promise<boolean> {
     });
   };
   openWindow();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(menuTemplate({ platform: process.platform, packaged: app.isPackaged, print: () => mainWindow?.webContents.print() })),
+  );
 
   // A library that fails its check is never used or replaced silently (main/shell/startup-check.ts).
   // The check (SQLite's quick_check, in the worker) runs while the window opens: it takes
