@@ -196,10 +196,14 @@ describe('the reader', () => {
 });
 
 describe('printing', () => {
-  it('Ctrl+P prints the open article alone, all of it, in dark ink on white whatever the theme', async () => {
+  it('Ctrl+P prints the open article alone, all of it, in dark ink on white whatever the theme (searched words too)', async () => {
     const o = await open();
     const { page } = o;
+    // Opened from a search, so its matches are marked.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('Minsk');
+    await expect.poll(() => rows(page).first().getAttribute('class'), POLL).toContain('result');
     const article = await openArticle(page, BELARUS.title);
+    await article.locator('mark.bs-hit').first().waitFor();
     // The print dialog itself is the system's: record that it was asked for.
     await page.evaluate(() => {
       window.print = () => void ((window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1);
@@ -222,6 +226,7 @@ describe('printing', () => {
       expect(await last.evaluate((el) => el.getBoundingClientRect().bottom)).toBeGreaterThan(viewport);
       expect(await page.evaluate(() => document.scrollingElement!.scrollHeight)).toBeGreaterThan(viewport);
       expect(await article.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
+      expect(await article.locator('mark.bs-hit').first().evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 0, 0)');
       expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
       // And as a PDF (what "Save as PDF" writes): more than one page, so nothing was cut at the window's edge.
       const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
